@@ -1,0 +1,36 @@
+package io.domainmix.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code domainmix} command: one entry point, one subcommand per task. */
+@Command(
+        name = "domainmix",
+        mixinStandardHelpOptions = true,
+        version = "domainmix 0.1.0",
+        description = "Continuous multi-domain training from Kafka on Flink, with separate loss and sampling weights per domain.",
+        subcommands = {
+            SimulateCommand.class,
+        })
+public final class DomainMixCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and the tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new DomainMixCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
+    }
+}

@@ -1,0 +1,203 @@
+package io.domainmix.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A single-node Kafka cluster (KRaft, broker and controller in one process) running as a
+ * separate JVM on 127.0.0.1. The ports and the data directory are fixed when the fixture is
+ * created, so {@link #stop()} followed by {@link #start()} brings back the same broker with
+ * the same topics and offsets, as after a machine restart.
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+
+    private static final String MAIN_CLASS = "kafka.Kafka";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final String classpath;
+    private final int port;
+    private final int controllerPort;
+    private final Path logFile;
+    private ChildProcess process;
+
+    private KafkaBrokerProcess(Path dir, String classpath, int port, int controllerPort) {
+        this.dir = dir;
+        this.classpath = classpath;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.logFile = dir.resolve("broker.log");
+    }
+
+    /** Formats fresh storage under {@code dir} and starts the broker; returns once it serves requests. */
+    public static KafkaBrokerProcess start(Path dir) {
+        List<Integer> ports = FreePorts.pick(2);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, E2EEnvironment.brokerClasspath(), ports.get(0), ports.get(1));
+        try {
+            broker.format();
+            broker.start();
+            return broker;
+        } catch (RuntimeException | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void format() {
+        try {
+            Files.writeString(dir.resolve("server.properties"), serverProperties(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("log4j2.properties"), LogConfig.log4j2("broker"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String clusterId = ChildProcess.runJava(
+                        "kafka-storage-random-uuid", dir, classpath, "kafka.tools.StorageTool",
+                        List.of("random-uuid"), Duration.ofSeconds(60))
+                .lines()
+                .filter(line -> line.matches("[A-Za-z0-9_-]{22}"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("StorageTool printed no cluster id"));
+        ChildProcess.runJava(
+                "kafka-storage-format", dir, classpath, "kafka.tools.StorageTool",
+                List.of("format", "-t", clusterId, "-c", dir.resolve("server.properties").toString()),
+                Duration.ofSeconds(60));
+    }
+
+    private String serverProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        props.put("log.dirs", dir.resolve("data").toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // Flink's exactly-once Kafka sink keeps transactions open across a checkpoint interval.
+        props.put("transaction.max.timeout.ms", "900000");
+        StringBuilder out = new StringBuilder();
+        props.forEach((key, value) -> out.append(key).append('=').append(value).append('\n'));
+        return out.toString();
+    }
+
+    /** Starts the broker on its ports and data; returns once it answers a metadata request. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("broker already running");
+        }
+        process = ChildProcess.startJava(
+                "kafka-broker",
+                dir,
+                List.of("-Xms256m", "-Xmx512m", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
+                classpath,
+                MAIN_CLASS,
+                List.of(dir.resolve("server.properties").toString()),
+                logFile);
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        try {
+            Await.until("Kafka broker on " + bootstrapServers(), READY_TIMEOUT, Duration.ofMillis(250), () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("broker process exited");
+                }
+                try (Admin admin = admin(Duration.ofSeconds(2))) {
+                    int nodes = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+                    return nodes > 0 ? Optional.of(nodes) : Optional.empty();
+                } catch (ExecutionException | TimeoutException e) {
+                    return Optional.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + process.tail(60), e);
+        }
+    }
+
+    /** Graceful shutdown (SIGTERM); the data directory stays for a later {@link #start()}. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGKILL: the broker disappears without a controlled shutdown. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** An admin client for this broker; the caller closes it. */
+    public Admin admin(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        return Admin.create(props);
+    }
+
+    public void createTopics(int partitions, String... topics) {
+        try (Admin admin = admin(Duration.ofSeconds(30))) {
+            admin.createTopics(Arrays.stream(topics)
+                            .map(topic -> new NewTopic(topic, partitions, (short) 1))
+                            .toList())
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topics " + List.of(topics), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            process.terminate(Duration.ofSeconds(15));
+        }
+    }
+}
