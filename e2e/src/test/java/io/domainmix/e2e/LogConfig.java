@@ -21,7 +21,6 @@ final class LogConfig {
                 "logger.stateChange.level = WARN",
                 "logger.kafkaLogs.name = org.apache.kafka.storage.internals.log",
                 "logger.kafkaLogs.level = WARN",
-                "")
-                ;
+                "");
     }
 }
