@@ -1,0 +1,535 @@
+package io.domainmix.core.train;
+
+import io.domainmix.core.data.Example;
+import io.domainmix.core.fgls.FglsEstimator;
+import io.domainmix.core.fgls.FglsStatistics;
+import io.domainmix.core.model.Model;
+import io.domainmix.core.rng.SplitMix64;
+import io.domainmix.core.stats.BiasCorrectedEma;
+import io.domainmix.core.stats.DecayedCounts;
+import io.domainmix.core.stats.DomainStats;
+import io.domainmix.core.weights.DomainWeights;
+import io.domainmix.core.weights.GradientNoise;
+import io.domainmix.core.weights.WeightCalculator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The online training algorithm of one run (ALGORITHMS.md §3–5), over a {@link TrainerState}
+ * that it reads and mutates in place:
+ * <ol>
+ *   <li>every arrival is counted (decayed counts give the shares π) and buffered in its
+ *       domain's ring of the newest R examples;</li>
+ *   <li>every B/r arrivals one step of B slots: per slot draw a domain k ~ p among those with
+ *       buffered examples, an example from its buffer, and weight its gradient by
+ *       w_k = π_k λ_k / p_k (corrected) or λ_k (conflated); then
+ *       θ ← θ − η_t (1/B) Σ w ∇ℓ, skipped whole if anything is not finite;</li>
+ *   <li>on every statistics summary, λ and p are recomputed with the configured policies
+ *       (FGLS re-solved at most every {@code fglsInterval} arrivals).</li>
+ * </ol>
+ * The same class runs in the reference simulator and in the Flink trainer operator, which is
+ * why the job reaches the simulator's quality. Not thread-safe.
+ */
+public final class Trainer {
+    private final TrainerSettings settings;
+    private final Model model;
+    private final double gamma;
+    private TrainerState s;
+    private SplitMix64 rng;
+
+    // scratch, never part of the state
+    private final double[] gradient;
+    private final double[] stepDirection;
+    private final double[] slotFeatures;
+    private final int dim;
+
+    public Trainer(TrainerSettings settings, TrainerState state) {
+        settings.validate();
+        this.settings = settings;
+        this.model = settings.model.create();
+        this.gamma = DecayedCounts.decayFactor(settings.shareHalfLife);
+        this.dim = settings.model.dimension();
+        this.gradient = new double[model.parameterCount()];
+        this.stepDirection = new double[model.parameterCount()];
+        this.slotFeatures = new double[dim];
+        attach(state);
+    }
+
+    /** A trainer over a fresh state: θ₀ from the seed, no domains yet. */
+    public static Trainer create(TrainerSettings settings) {
+        return new Trainer(settings, newState(settings));
+    }
+
+    public static TrainerState newState(TrainerSettings settings) {
+        TrainerState st = new TrainerState();
+        Model m = settings.model.create();
+        st.theta = m.initialParameters(SplitMix64.derive(settings.seed, "init"));
+        st.velocity = new double[st.theta.length];
+        st.averageCurrent = st.theta.clone();
+        st.averagePrevious = st.theta.clone();
+        st.averageWindowEnd = 1;
+        st.rngState = SplitMix64.derive(settings.seed, "trainer");
+        return st;
+    }
+
+    /** Continues from another state (e.g. one restored from a checkpoint). */
+    public void attach(TrainerState state) {
+        this.s = state;
+        this.rng = new SplitMix64(state.rngState);
+    }
+
+    /** The state, with the generator position written back: what a checkpoint stores. */
+    public TrainerState state() {
+        s.rngState = rng.state();
+        return s;
+    }
+
+    public TrainerSettings settings() {
+        return settings;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    // ------------------------------------------------------------------ arrivals and steps
+
+    /**
+     * One arriving example: counted, buffered, and as many steps taken as the ratio r allows.
+     * The example must be valid (finite, right dimension): the job's validation guarantees it.
+     *
+     * @return the number of steps taken (0 or more)
+     */
+    public int onExample(Example e) {
+        int k = domainIndex(e.domain);
+        long now = ++s.arrivals;
+        s.decayedCount[k] = DecayedCounts.decayed(s.decayedCount[k], s.decayedAt[k], now, gamma) + 1.0;
+        s.decayedAt[k] = now;
+        s.arrivalCount[k]++;
+        double x2 = 0;
+        for (double v : e.x) {
+            x2 += v * v;
+        }
+        s.featureRaw[k] = BiasCorrectedEma.update(s.featureRaw[k], settings.emaBeta, x2);
+        buffer(k, e);
+
+        int steps = 0;
+        s.stepCredit += settings.stepsPerArrival;
+        while (s.stepCredit >= settings.batchSize) {
+            s.stepCredit -= settings.batchSize;
+            takeStep();
+            steps++;
+        }
+        return steps;
+    }
+
+    private void buffer(int k, Example e) {
+        int slot = s.bufferNext[k];
+        System.arraycopy(e.x, 0, s.bufferX[k], slot * dim, dim);
+        s.bufferY[k][slot] = e.y;
+        s.bufferWeight[k][slot] = e.weight;
+        s.bufferNext[k] = (slot + 1) % settings.bufferCapacity;
+        if (s.bufferSize[k] < settings.bufferCapacity) {
+            s.bufferSize[k]++;
+        }
+    }
+
+    /** One SGD step of B slots. */
+    private void takeStep() {
+        int k = s.domains.length;
+        double total = 0;
+        for (int i = 0; i < k; i++) {
+            if (s.bufferSize[i] > 0) {
+                total += s.samplingProbability[i];
+            }
+        }
+        boolean fallbackToShares = !(total > 0);
+        if (fallbackToShares) {
+            // no probability mass on domains with data (e.g. before the first weights): use π
+            for (int i = 0; i < k; i++) {
+                if (s.bufferSize[i] > 0) {
+                    total += s.decayedCount[i];
+                }
+            }
+            if (!(total > 0)) {
+                return;
+            }
+        }
+        double[] share = currentShares();
+        Arrays.fill(stepDirection, 0.0);
+        double noiseSum = 0;
+        double lossSum = 0;
+        double[] x = slotFeatures;
+        int b = settings.batchSize;
+        for (int slot = 0; slot < b; slot++) {
+            int d = drawDomain(total, fallbackToShares);
+            double pRenormalized = (fallbackToShares ? s.decayedCount[d] : s.samplingProbability[d]) / total;
+            double w = WeightCalculator.importanceWeight(settings.weights.mode, share[d], lossWeightOf(d), pRenormalized);
+            int i = rng.nextInt(s.bufferSize[d]);
+            System.arraycopy(s.bufferX[d], i * dim, x, 0, dim);
+            double wi = w * s.bufferWeight[d][i];
+            double loss = model.lossAndGradient(s.theta, x, s.bufferY[d][i], gradient);
+            double g2 = 0;
+            for (int j = 0; j < gradient.length; j++) {
+                double g = wi * gradient[j];
+                stepDirection[j] += g;
+                g2 += g * g;
+            }
+            noiseSum += g2;
+            lossSum += wi * loss;
+        }
+        if (!Double.isFinite(noiseSum) || !Double.isFinite(lossSum)) {
+            s.skippedUpdates++;
+            return;
+        }
+        double eta = currentStepSize(share);
+        if (!(eta > 0) || !Double.isFinite(eta)) {
+            s.skippedUpdates++;
+            return;
+        }
+        double scale = eta / b;
+        double mu = settings.momentum;
+        for (int j = 0; j < stepDirection.length; j++) {
+            double v = mu * s.velocity[j] + stepDirection[j];
+            double next = s.theta[j] - scale * v;
+            if (!Double.isFinite(next)) {
+                s.skippedUpdates++;
+                return; // checked before anything is written: a skipped step leaves θ untouched
+            }
+            stepDirection[j] = v; // keep for the commit below
+        }
+        for (int j = 0; j < stepDirection.length; j++) {
+            s.velocity[j] = mu > 0 ? stepDirection[j] : 0.0;
+            s.theta[j] -= scale * stepDirection[j];
+        }
+        s.step++;
+        s.stepSize = eta;
+        double beta = settings.emaBeta;
+        s.noiseCount++;
+        s.noiseRaw = BiasCorrectedEma.update(s.noiseRaw, beta, noiseSum / b);
+        s.trainingLossRaw = BiasCorrectedEma.update(s.trainingLossRaw, beta, lossSum / b);
+        s.noiseWindowSum += noiseSum;
+        s.noiseWindowCount += b;
+        updateAverage();
+    }
+
+    private int drawDomain(double total, boolean byShares) {
+        double u = rng.nextDouble() * total;
+        int last = -1;
+        for (int i = 0; i < s.domains.length; i++) {
+            if (s.bufferSize[i] == 0) {
+                continue;
+            }
+            last = i;
+            u -= byShares ? s.decayedCount[i] : s.samplingProbability[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        return last;
+    }
+
+    private double lossWeightOf(int k) {
+        return s.lossWeight[k];
+    }
+
+    /** η_t = η₀ / (1 + t/τ), with η₀ given or c / max_k w_k · curvature_k(E_k‖x‖²). */
+    private double currentStepSize(double[] share) {
+        double base;
+        if (!Double.isNaN(settings.stepSize)) {
+            base = settings.stepSize;
+        } else {
+            double worst = 0;
+            for (int k = 0; k < s.domains.length; k++) {
+                if (s.arrivalCount[k] == 0) {
+                    continue;
+                }
+                double w = WeightCalculator.importanceWeight(settings.weights.mode, share[k], s.lossWeight[k],
+                        s.samplingProbability[k]);
+                if (!(w > 0)) {
+                    continue;
+                }
+                double ex2 = BiasCorrectedEma.read(s.featureRaw[k], settings.emaBeta, s.arrivalCount[k]);
+                worst = Math.max(worst, w * model.curvatureBound(ex2));
+            }
+            base = worst > 0 ? settings.stepSizeFactor / worst : 0.0;
+        }
+        return Double.isInfinite(settings.stepDecay) ? base : base / (1.0 + s.step / settings.stepDecay);
+    }
+
+    /**
+     * Tail averaging that needs no stream length: windows [2^j, 2^{j+1}) of steps; the published
+     * average is the current window's or the last completed one's, whichever holds more steps.
+     */
+    private void updateAverage() {
+        if (s.step >= s.averageWindowEnd) {
+            double[] t = s.averagePrevious;
+            s.averagePrevious = s.averageCurrent;
+            s.averagePreviousCount = s.averageCurrentCount;
+            s.averageCurrent = t;
+            s.averageCurrentCount = 0;
+            s.averageWindowEnd *= 2;
+        }
+        long n = ++s.averageCurrentCount;
+        double[] a = s.averageCurrent;
+        double[] th = s.theta;
+        for (int j = 0; j < a.length; j++) {
+            a[j] += (th[j] - a[j]) / n;
+        }
+    }
+
+    /** θ̄: the model to publish and serve (θ itself when averaging is off or no step yet). */
+    public double[] averagedTheta() {
+        if (!settings.averaging || s.step == 0) {
+            return s.theta;
+        }
+        return s.averageCurrentCount >= s.averagePreviousCount ? s.averageCurrent : s.averagePrevious;
+    }
+
+    public double[] theta() {
+        return s.theta;
+    }
+
+    // ------------------------------------------------------------------ statistics and weights
+
+    /** A statistics summary of one domain: stored, then λ and p recomputed. */
+    public void onDomainStats(DomainStats stats) {
+        int k = domainIndex(stats.domain);
+        s.statsCount[k] = stats.count;
+        s.statsLoss[k] = stats.lossEma;
+        s.statsGradient[k] = stats.gradientSecondMoment;
+        if (stats.fgls != null) {
+            s.fgls[k] = stats.fgls;
+        }
+        recomputeWeights();
+    }
+
+    /** Recomputes π, λ and p from the latest statistics (also called when a domain appears). */
+    public void recomputeWeights() {
+        double[] share = currentShares();
+        if (settings.fglsEnabled()
+                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {
+            solveFgls();
+        }
+        DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, s.statsCount,
+                s.statsLoss, s.noiseVariance, s.statsGradient);
+        s.share = w.share;
+        s.lossWeight = w.lossWeight;
+        s.samplingProbability = w.samplingProbability;
+        s.importanceWeight = w.importanceWeight;
+        if (settings.fglsEnabled() && s.fglsSolvedAt == s.arrivals) {
+            s.fglsTheta = closedFormFgls(w.lossWeight);
+        }
+    }
+
+    private void solveFgls() {
+        List<FglsStatistics> list = fglsList();
+        if (list == null) {
+            return;
+        }
+        FglsEstimator.NoiseEstimate est = FglsEstimator.estimateNoise(list);
+        if (est == null) {
+            return;
+        }
+        System.arraycopy(est.noiseVariance, 0, s.noiseVariance, 0, s.domains.length);
+        s.fglsSolvedAt = s.arrivals;
+    }
+
+    private List<FglsStatistics> fglsList() {
+        List<FglsStatistics> list = new ArrayList<>();
+        FglsStatistics any = null;
+        for (FglsStatistics f : s.fgls) {
+            if (f != null) {
+                any = f;
+            }
+        }
+        if (any == null) {
+            return null;
+        }
+        for (FglsStatistics f : s.fgls) {
+            list.add(f != null ? f : new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+        }
+        return list;
+    }
+
+    private double[] closedFormFgls(double[] lambda) {
+        List<FglsStatistics> list = fglsList();
+        return list == null ? null : FglsEstimator.weightedSolve(list, lambda);
+    }
+
+    /** π_k from the decayed counts at the current arrival clock. */
+    public double[] currentShares() {
+        int k = s.domains.length;
+        double[] pi = new double[k];
+        double total = 0;
+        for (int i = 0; i < k; i++) {
+            pi[i] = DecayedCounts.decayed(s.decayedCount[i], s.decayedAt[i], s.arrivals, gamma);
+            total += pi[i];
+        }
+        if (total > 0) {
+            for (int i = 0; i < k; i++) {
+                pi[i] /= total;
+            }
+        }
+        return pi;
+    }
+
+    // ------------------------------------------------------------------ domains
+
+    /** Index of a domain, registering it (growing every per-domain array) on first sight. */
+    public int domainIndex(String domain) {
+        String[] ds = s.domains;
+        for (int i = 0; i < ds.length; i++) {
+            if (ds[i].equals(domain)) {
+                return i;
+            }
+        }
+        int k = ds.length;
+        int n = k + 1;
+        s.domains = Arrays.copyOf(ds, n);
+        s.domains[k] = domain;
+        s.arrivalCount = Arrays.copyOf(s.arrivalCount, n);
+        s.decayedCount = Arrays.copyOf(s.decayedCount, n);
+        s.decayedAt = Arrays.copyOf(s.decayedAt, n);
+        s.decayedAt[k] = s.arrivals;
+        s.featureRaw = Arrays.copyOf(s.featureRaw, n);
+        s.bufferX = Arrays.copyOf(s.bufferX, n);
+        s.bufferX[k] = new double[settings.bufferCapacity * dim];
+        s.bufferY = Arrays.copyOf(s.bufferY, n);
+        s.bufferY[k] = new double[settings.bufferCapacity];
+        s.bufferWeight = Arrays.copyOf(s.bufferWeight, n);
+        s.bufferWeight[k] = new double[settings.bufferCapacity];
+        s.bufferSize = Arrays.copyOf(s.bufferSize, n);
+        s.bufferNext = Arrays.copyOf(s.bufferNext, n);
+        s.statsCount = Arrays.copyOf(s.statsCount, n);
+        s.statsLoss = grownWithNaN(s.statsLoss, n);
+        s.statsGradient = grownWithNaN(s.statsGradient, n);
+        s.noiseVariance = grownWithNaN(s.noiseVariance, n);
+        s.fgls = Arrays.copyOf(s.fgls, n);
+        s.share = Arrays.copyOf(s.share, n);
+        s.lossWeight = Arrays.copyOf(s.lossWeight, n);
+        s.samplingProbability = Arrays.copyOf(s.samplingProbability, n);
+        s.importanceWeight = Arrays.copyOf(s.importanceWeight, n);
+        recomputeWeights();
+        return k;
+    }
+
+    private static double[] grownWithNaN(double[] a, int n) {
+        double[] b = Arrays.copyOf(a, n);
+        for (int i = a.length; i < n; i++) {
+            b[i] = Double.NaN;
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------ read-outs
+
+    public String[] domains() {
+        return s.domains;
+    }
+
+    public long step() {
+        return s.step;
+    }
+
+    public long arrivals() {
+        return s.arrivals;
+    }
+
+    public long skippedUpdates() {
+        return s.skippedUpdates;
+    }
+
+    public double[] lossWeights() {
+        return s.lossWeight;
+    }
+
+    public double[] samplingProbabilities() {
+        return s.samplingProbability;
+    }
+
+    public double[] shares() {
+        return s.share;
+    }
+
+    public double[] fglsTheta() {
+        return s.fglsTheta;
+    }
+
+    public double stepSize() {
+        return s.stepSize;
+    }
+
+    /** EMA of the measured per-slot ‖w∇ℓ‖² (NaN before the first step). */
+    public double measuredGradientNoise() {
+        return BiasCorrectedEma.read(s.noiseRaw, settings.emaBeta, s.noiseCount);
+    }
+
+    /** Mean per-slot ‖w∇ℓ‖² since the last {@link #resetNoiseWindow()}. */
+    public double windowGradientNoise() {
+        return s.noiseWindowCount == 0 ? Double.NaN : s.noiseWindowSum / s.noiseWindowCount;
+    }
+
+    public void resetNoiseWindow() {
+        s.noiseWindowSum = 0;
+        s.noiseWindowCount = 0;
+    }
+
+    public double trainingLoss() {
+        return BiasCorrectedEma.read(s.trainingLossRaw, settings.emaBeta, s.noiseCount);
+    }
+
+    /** N(p) for the weights in force and the latest M_k. */
+    public double predictedGradientNoise() {
+        return GradientNoise.predicted(settings.weights.mode, s.share, s.lossWeight, s.samplingProbability, s.statsGradient);
+    }
+
+    public double predictedProportionalNoise() {
+        return GradientNoise.proportional(s.share, s.lossWeight, s.statsGradient);
+    }
+
+    public double predictedVarianceAwareNoise() {
+        return GradientNoise.varianceAware(s.share, s.lossWeight, s.statsGradient);
+    }
+
+    public long[] arrivalCounts() {
+        return s.arrivalCount;
+    }
+
+    public double[] statsLoss() {
+        return s.statsLoss;
+    }
+
+    public double[] statsGradient() {
+        return s.statsGradient;
+    }
+
+    public double[] noiseVariance() {
+        return s.noiseVariance;
+    }
+
+    /** A snapshot of the model and weights now (copies; safe to publish). */
+    public ModelSnapshot snapshot(String runId, long version, long timestamp) {
+        ModelSnapshot m = new ModelSnapshot();
+        m.runId = runId;
+        m.version = version;
+        m.step = s.step;
+        m.examplesSeen = s.arrivals;
+        m.modelType = settings.model.type().optionName();
+        m.dimension = settings.model.dimension();
+        m.hidden = settings.model.hidden();
+        m.activation = settings.model.activation() == null ? null : settings.model.activation().optionName();
+        m.intercept = settings.model.intercept();
+        m.theta = s.theta.clone();
+        m.averagedTheta = averagedTheta().clone();
+        m.fglsTheta = s.fglsTheta == null ? null : s.fglsTheta.clone();
+        m.domains = s.domains.clone();
+        m.share = s.share.clone();
+        m.lossWeight = s.lossWeight.clone();
+        m.samplingProbability = s.samplingProbability.clone();
+        m.stepSize = s.stepSize;
+        m.timestamp = timestamp;
+        return m;
+    }
+}

@@ -1,0 +1,65 @@
+package io.domainmix.core.weights;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The weight policies of a run and their parameters, with the defaults of ALGORITHMS.md. */
+public final class WeightSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final double DEFAULT_EPSILON = 0.05;
+    public static final double DEFAULT_KAPPA = 1000;
+    public static final long DEFAULT_MIN_EXAMPLES = 100;
+    public static final double DEFAULT_FLOOR = 1e-8;
+
+    public LossWeightPolicy lossPolicy = LossWeightPolicy.UNIFORM;
+    public SamplingPolicy samplingPolicy = SamplingPolicy.PROPORTIONAL;
+    public ImportanceMode mode = ImportanceMode.CORRECTED;
+    /** ε of the VA mixture p = (1−ε) p_VA + ε π. */
+    public double epsilon = DEFAULT_EPSILON;
+    /** κ: max λ / min λ after clipping. */
+    public double kappa = DEFAULT_KAPPA;
+    /** n_min: examples before a domain's own estimate is trusted (ERMA, FGLS). */
+    public long minExamples = DEFAULT_MIN_EXAMPLES;
+    /** ε of λ ∝ 1/max(L̄ or σ̂², ε). */
+    public double floor = DEFAULT_FLOOR;
+    public Map<String, Double> staticLossWeights = new TreeMap<>();
+    public Map<String, Double> staticSamplingWeights = new TreeMap<>();
+
+    public WeightSettings() {}
+
+    public WeightSettings(LossWeightPolicy loss, SamplingPolicy sampling, ImportanceMode mode) {
+        this.lossPolicy = loss;
+        this.samplingPolicy = sampling;
+        this.mode = mode;
+    }
+
+    public void validate() {
+        if (!(epsilon >= 0 && epsilon <= 1)) {
+            throw new IllegalArgumentException("epsilon must be in [0, 1]: " + epsilon);
+        }
+        if (!(kappa >= 1)) {
+            throw new IllegalArgumentException("kappa must be >= 1: " + kappa);
+        }
+        if (minExamples < 0) {
+            throw new IllegalArgumentException("min-examples must be >= 0: " + minExamples);
+        }
+        if (lossPolicy == LossWeightPolicy.STATIC && staticLossWeights.isEmpty()) {
+            throw new IllegalArgumentException("the static loss-weight policy needs weights (domain=value,...)");
+        }
+        if (samplingPolicy == SamplingPolicy.STATIC && staticSamplingWeights.isEmpty()) {
+            throw new IllegalArgumentException("the static sampling policy needs weights (domain=value,...)");
+        }
+        for (Map.Entry<String, Double> e : staticLossWeights.entrySet()) {
+            if (!(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
+                throw new IllegalArgumentException("static loss weight of " + e.getKey() + " must be finite and > 0");
+            }
+        }
+        for (Map.Entry<String, Double> e : staticSamplingWeights.entrySet()) {
+            if (!(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
+                throw new IllegalArgumentException("static sampling weight of " + e.getKey() + " must be finite and > 0");
+            }
+        }
+    }
+}
