@@ -1,0 +1,120 @@
+package io.domainmix.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compose file as docker-compose itself reads it ({@code docker-compose config}, which
+ * needs no Docker engine): it must be valid, and its parts must fit together: the jar the
+ * submitter runs is the one the Dockerfile installs, every Flink process shares the
+ * checkpoint volume the configuration points to, and nothing is published beyond loopback.
+ */
+class DockerComposeConfigTest {
+
+    private static final Path DOCKER_DIR = Path.of(System.getProperty("e2e.docker.dir", "../docker"));
+    private static final Path COMPOSE_FILE = DOCKER_DIR.resolve("docker-compose.yml");
+    private static final String JOB_JAR_IN_IMAGE = "/opt/flink/usrlib/domainmix-flink-job.jar";
+
+    private static JsonNode config;
+
+    @BeforeAll
+    static void readResolvedConfig() throws Exception {
+        assumeTrue(onPath("docker-compose"),
+                "docker-compose is not on the PATH: skipping the compose file validation"
+                        + " (install it with: apt-get install docker-compose)");
+        List<String> command = List.of("docker-compose", "-f", COMPOSE_FILE.toAbsolutePath().toString(), "config");
+        Path output = Files.createTempFile("compose-config", ".yml");
+        Path errors = Files.createTempFile("compose-config", ".err");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(output.toFile())
+                .redirectError(errors.toFile())
+                .start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
+        assertEquals(0, process.exitValue(),
+                "docker-compose config rejected " + COMPOSE_FILE + ":\n" + Files.readString(errors, StandardCharsets.UTF_8));
+        config = new ObjectMapper(new YAMLFactory()).readTree(output.toFile());
+        Files.delete(output);
+        Files.delete(errors);
+    }
+
+    @Test
+    void hasTheDeploymentsServices() {
+        Set<String> services = new TreeSet<>();
+        config.path("services").fieldNames().forEachRemaining(services::add);
+        assertEquals(new TreeSet<>(Set.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2", "producer", "submitter")),
+                services);
+        assertEquals("apache/kafka:4.2.0", service("kafka").path("image").asText());
+        assertEquals("jobmanager", service("jobmanager").path("command").asText());
+        assertEquals("taskmanager", service("taskmanager-1").path("command").asText());
+        assertEquals("taskmanager", service("taskmanager-2").path("command").asText());
+    }
+
+    @Test
+    void submitterRunsTheJarTheImageInstallsDetached() throws IOException {
+        String script = service("submitter").path("command").toString();
+        assertTrue(script.contains("flink run -d -m jobmanager:8081 " + JOB_JAR_IN_IMAGE), script);
+        assertEquals(service("jobmanager").path("image").asText(), service("submitter").path("image").asText());
+        String dockerfile = Files.readString(DOCKER_DIR.resolve("Dockerfile"), StandardCharsets.UTF_8);
+        assertTrue(dockerfile.contains(" " + JOB_JAR_IN_IMAGE + "\n"), "Dockerfile does not install " + JOB_JAR_IN_IMAGE);
+        String options = service("submitter").path("environment").path("JOB_OPTIONS").asText();
+        assertTrue(options.contains("--bootstrap-servers kafka:9092"), options);
+    }
+
+    @Test
+    void everyFlinkProcessSharesTheCheckpointVolume() {
+        for (String name : List.of("jobmanager", "taskmanager-1", "taskmanager-2")) {
+            JsonNode flink = service(name);
+            String properties = flink.path("environment").path("FLINK_PROPERTIES").asText();
+            assertTrue(properties.contains("jobmanager.rpc.address: jobmanager"), name + ": " + properties);
+            assertTrue(properties.contains("execution.checkpointing.dir: file:///flink-data/"), name + ": " + properties);
+            List<String> volumes = new ArrayList<>();
+            flink.path("volumes").forEach(v -> volumes.add(v.asText()));
+            assertTrue(volumes.stream().anyMatch(v -> v.startsWith("flink-data:/flink-data")), name + " mounts " + volumes);
+        }
+        assertTrue(config.path("volumes").has("flink-data"));
+    }
+
+    @Test
+    void publishesOnlyOnLoopback() {
+        List<String> published = new ArrayList<>();
+        config.path("services").forEach(service -> service.path("ports").forEach(port -> published.add(port.asText())));
+        assertEquals(List.of("127.0.0.1:29092:29092/tcp", "127.0.0.1:8081:8081/tcp").stream().sorted().toList(),
+                published.stream().sorted().toList());
+    }
+
+    private static JsonNode service(String name) {
+        JsonNode service = config.path("services").path(name);
+        assertTrue(service.isObject(), "no service " + name);
+        return service;
+    }
+
+    private static boolean onPath(String executable) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, executable))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
