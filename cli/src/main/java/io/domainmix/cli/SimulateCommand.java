@@ -1,14 +1,138 @@
 package io.domainmix.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.domainmix.core.sim.PolicySpec;
+import io.domainmix.core.sim.SimulationReport;
+import io.domainmix.core.sim.SimulationSettings;
+import io.domainmix.core.sim.Simulator;
+import io.domainmix.core.synth.Experiment;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the simulator lands. */
-@Command(name = "simulate", description = "Run the reference simulator (no Kafka, no Flink).")
+/** {@code domainmix simulate}: the reference simulator, no Kafka or Flink. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run the whole online algorithm in one thread on a synthetic experiment and compare policies.",
+            "Every policy sees the same data for a given seed."
+        })
 final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--experiment", defaultValue = "linear-noise", paramLabel = "NAME",
+            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = ExperimentNames.class)
+    String experiment;
+
+    @Option(names = "--examples", defaultValue = "200000", description = "Arrivals per seed (default: ${DEFAULT-VALUE}).")
+    long examples;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "Seeds to average over (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--first-seed", defaultValue = "1", description = "First seed (default: ${DEFAULT-VALUE}).")
+    long firstSeed;
+
+    @Option(names = "--steps-per-arrival", defaultValue = "1.0", paramLabel = "r",
+            description = "SGD steps per arrival (default: ${DEFAULT-VALUE}).")
+    double stepsPerArrival;
+
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "B", description = "Slots per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--dim", defaultValue = "20", paramLabel = "d", description = "Feature dimension (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--policies", paramLabel = "LIST",
+            description = "Comma-separated LOSS+SAMPLING[:conflated] or conflated-SAMPLING "
+                    + "(default: {uniform, erma, fgls where linear} x {proportional, va}, plus conflated-va).")
+    String policies;
+
+    @Option(names = "--step-size", paramLabel = "ETA", description = "A fixed step size instead of the automatic rule.")
+    Double stepSize;
+
+    @Option(names = "--buffer-capacity", defaultValue = "4096", paramLabel = "R",
+            description = "Newest examples kept per domain (default: ${DEFAULT-VALUE}).")
+    int bufferCapacity;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    static final class ExperimentNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Experiment.names().iterator();
+        }
+    }
+
     @Override
-    public Integer call() {
-        System.out.println("not yet");
+    public Integer call() throws Exception {
+        Experiment exp = Experiment.named(experiment, dim);
+        SimulationSettings s = new SimulationSettings();
+        s.examples = examples;
+        s.seeds = seeds;
+        s.firstSeed = firstSeed;
+        s.stepsPerArrival = stepsPerArrival;
+        s.batchSize = batchSize;
+        s.bufferCapacity = bufferCapacity;
+        if (stepSize != null) {
+            s.stepSize = stepSize;
+        }
+        if (threads != null) {
+            s.threads = threads;
+        }
+        List<PolicySpec> grid = policies == null ? PolicySpec.defaultGrid(exp.modelType()) : PolicySpec.parseList(policies);
+        long start = System.nanoTime();
+        SimulationReport report = Simulator.run(exp, s, grid);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            System.out.println(mapper.writeValueAsString(report));
+        } else {
+            printTable(report, System.out);
+            System.out.printf(Locale.ROOT, "%n%d seeds x %d examples in %.1f s%n", seeds, examples, seconds);
+        }
         return 0;
+    }
+
+    static void printTable(SimulationReport r, PrintStream out) {
+        out.printf(Locale.ROOT, "experiment %s, %d examples, %d seeds, r = %s, domains %s%n", r.experiment, r.examples,
+                r.seeds, r.stepsPerArrival, r.domains);
+        if (r.oracle.glsError != null) {
+            out.printf(Locale.ROOT, "oracle: GLS error %.4f, OLS error %.4f (ratio %.2f)%n", r.oracle.glsError,
+                    r.oracle.olsError, r.oracle.olsError / r.oracle.glsError);
+        }
+        out.printf(Locale.ROOT, "%-28s %10s %8s %9s %10s %11s %11s  %-16s %-16s%n", "policy", "error", "sd", "cos.dist",
+                "held-out", "grad.noise", "predicted", "lambda", "p");
+        for (SimulationReport.PolicyResult p : r.results) {
+            out.printf(Locale.ROOT, "%-28s %10s %8s %9s %10s %11s %11s  %-16s %-16s%n", p.policy, fmt(p.error), fmt(p.errorSd),
+                    fmt(p.cosineDistance), fmt(p.heldOutLoss), fmt(p.gradientNoise), fmt(p.predictedGradientNoise),
+                    list(p.finalLossWeights), list(p.finalSamplingProbs));
+        }
+    }
+
+    private static String fmt(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        return a != 0 && (a < 1e-3 || a >= 1e5) ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String list(List<Double> v) {
+        if (v.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < v.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(v.get(i) == null ? "-" : String.format(Locale.ROOT, "%.3f", v.get(i)));
+        }
+        return b.append(')').toString();
     }
 }

@@ -1,0 +1,40 @@
+package io.domainmix.core.sim;
+
+/** The knobs of a simulation run besides the experiment and the policies. */
+public final class SimulationSettings {
+    public long examples = 200_000;
+    public int seeds = 5;
+    public long firstSeed = 1;
+    public double stepsPerArrival = 1.0;
+    public int batchSize = 1;
+    public int bufferCapacity = 4096;
+    /** NaN: the automatic step-size rule. */
+    public double stepSize = Double.NaN;
+    public double stepSizeFactor = 0.25;
+    public double momentum = 0.0;
+    /** β of the per-domain loss and gradient EMAs. */
+    public double beta = 0.001;
+    /** The statistics of a domain are sent to the trainer every this many of its examples. */
+    public long statsEvery = 1000;
+    /** The statistics see a new model snapshot every this many steps. */
+    public long snapshotEvery = 1000;
+    /** Held-out examples per domain for the held-out loss. */
+    public int heldOutPerDomain = 2000;
+    /** Worker threads over seeds (results do not depend on it). */
+    public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    public void validate() {
+        if (examples < 1) {
+            throw new IllegalArgumentException("--examples must be >= 1: " + examples);
+        }
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1: " + seeds);
+        }
+        if (!(stepsPerArrival > 0)) {
+            throw new IllegalArgumentException("--steps-per-arrival must be > 0: " + stepsPerArrival);
+        }
+        if (statsEvery < 1 || snapshotEvery < 1) {
+            throw new IllegalArgumentException("statistics and snapshot intervals must be >= 1");
+        }
+    }
+}
