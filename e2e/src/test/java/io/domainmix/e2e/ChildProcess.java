@@ -37,6 +37,7 @@ public final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path logFile;
+    private volatile boolean oneShot;
 
     private ChildProcess(String name, Process process, Path logFile) {
         this.name = name;
@@ -89,7 +90,8 @@ public final class ChildProcess {
     public static String runJava(
             String name, Path workDir, String classpath, String mainClass, List<String> args, Duration timeout) {
         Path log = workDir.resolve(name + ".log");
-        ChildProcess child = startJava(name, workDir, List.of("-Xmx128m"), classpath, mainClass, args, log);
+        ChildProcess child = startJava(name, workDir, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), classpath, mainClass, args, log);
+        child.oneShot = true;
         try {
             if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 child.kill();
@@ -124,6 +126,11 @@ public final class ChildProcess {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** A tool run to completion that succeeded: its log explains no failure. */
+    public boolean isSucceededTool() {
+        return oneShot && !process.isAlive() && process.exitValue() == 0;
     }
 
     public Path logFile() {

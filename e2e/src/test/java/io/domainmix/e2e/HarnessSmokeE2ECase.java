@@ -35,22 +35,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrintProcessLogsOnFailure.class)
 class HarnessSmokeE2ECase {
 
+    private static BrokerAndCluster processes;
     private static KafkaBrokerProcess broker;
     private static FlinkStandaloneCluster cluster;
 
     @BeforeAll
     static void startProcesses() {
-        broker = KafkaBrokerProcess.start(E2EEnvironment.freshDirectory("harness-smoke/kafka"));
-        cluster = FlinkStandaloneCluster.builder(E2EEnvironment.freshDirectory("harness-smoke/flink"))
-                .taskManagers(2)
-                .slotsPerTaskManager(2)
-                .start();
+        processes = BrokerAndCluster.start("harness-smoke", c -> c.taskManagers(2).slotsPerTaskManager(2));
+        broker = processes.broker();
+        cluster = processes.cluster();
     }
 
     @AfterAll
     static void stopProcesses() {
-        try (KafkaBrokerProcess b = broker; FlinkStandaloneCluster c = cluster) {
-            // closed in reverse order, each even if the other fails
+        if (processes != null) {
+            processes.close();
         }
     }
 

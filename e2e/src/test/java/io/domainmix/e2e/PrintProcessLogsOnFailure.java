@@ -58,7 +58,9 @@ public final class PrintProcessLogsOnFailure
                 .append("; last ")
                 .append(LINES)
                 .append(" log lines of each process it started\n");
-        ours.forEach(process -> out.append(process.tail(LINES)).append('\n'));
+        ours.stream()
+                .filter(process -> !process.isSucceededTool())
+                .forEach(process -> out.append(process.tail(LINES)).append('\n'));
         System.err.println(out);
     }
 }
