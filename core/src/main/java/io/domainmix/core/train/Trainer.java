@@ -137,52 +137,17 @@ public final class Trainer {
 
     /** One SGD step of B slots. */
     private void takeStep() {
-        int k = s.domains.length;
-        double total = 0;
-        for (int i = 0; i < k; i++) {
-            if (s.bufferSize[i] > 0) {
-                total += s.samplingProbability[i];
-            }
-        }
-        boolean fallbackToShares = !(total > 0);
-        if (fallbackToShares) {
-            // no probability mass on domains with data (e.g. before the first weights): use π
-            for (int i = 0; i < k; i++) {
-                if (s.bufferSize[i] > 0) {
-                    total += s.decayedCount[i];
-                }
-            }
-            if (!(total > 0)) {
-                return;
-            }
-        }
         double[] share = currentShares();
-        Arrays.fill(stepDirection, 0.0);
-        double noiseSum = 0;
-        double lossSum = 0;
-        double[] x = slotFeatures;
-        int b = settings.batchSize;
-        for (int slot = 0; slot < b; slot++) {
-            int d = drawDomain(total, fallbackToShares);
-            double pRenormalized = (fallbackToShares ? s.decayedCount[d] : s.samplingProbability[d]) / total;
-            double w = WeightCalculator.importanceWeight(settings.weights.mode, share[d], lossWeightOf(d), pRenormalized);
-            int i = rng.nextInt(s.bufferSize[d]);
-            System.arraycopy(s.bufferX[d], i * dim, x, 0, dim);
-            double wi = w * s.bufferWeight[d][i];
-            double loss = model.lossAndGradient(s.theta, x, s.bufferY[d][i], gradient);
-            double g2 = 0;
-            for (int j = 0; j < gradient.length; j++) {
-                double g = wi * gradient[j];
-                stepDirection[j] += g;
-                g2 += g * g;
-            }
-            noiseSum += g2;
-            lossSum += wi * loss;
+        if (!accumulateSlots(share)) {
+            return;
         }
-        if (!Double.isFinite(noiseSum) || !Double.isFinite(lossSum)) {
+        if (!Double.isFinite(slotNoiseSum) || !Double.isFinite(slotLossSum)) {
             s.skippedUpdates++;
             return;
         }
+        int b = settings.batchSize;
+        double noiseSum = slotNoiseSum;
+        double lossSum = slotLossSum;
         double eta = currentStepSize(share);
         if (!(eta > 0) || !Double.isFinite(eta)) {
             s.skippedUpdates++;
@@ -214,6 +179,77 @@ public final class Trainer {
         updateAverage();
     }
 
+    private double slotNoiseSum;
+    private double slotLossSum;
+
+    /**
+     * Draws B slots and sums their weighted gradients Σ w ∇ℓ into {@code stepDirection}, with
+     * Σ ‖w∇ℓ‖² and Σ w ℓ in {@code slotNoiseSum} / {@code slotLossSum}. Returns false when no
+     * domain has buffered examples.
+     */
+    private boolean accumulateSlots(double[] share) {
+        int k = s.domains.length;
+        double total = 0;
+        for (int i = 0; i < k; i++) {
+            if (s.bufferSize[i] > 0) {
+                total += s.samplingProbability[i];
+            }
+        }
+        boolean byShares = !(total > 0);
+        if (byShares) {
+            // no probability mass on domains with data (e.g. before the first weights): use π
+            for (int i = 0; i < k; i++) {
+                if (s.bufferSize[i] > 0) {
+                    total += s.decayedCount[i];
+                }
+            }
+            if (!(total > 0)) {
+                return false;
+            }
+        }
+        Arrays.fill(stepDirection, 0.0);
+        double noiseSum = 0;
+        double lossSum = 0;
+        double[] x = slotFeatures;
+        for (int slot = 0; slot < settings.batchSize; slot++) {
+            int d = drawDomain(total, byShares);
+            // p renormalized over the domains that have data, so that E[ĝ] stays ∇L_λ over them
+            double p = (byShares ? s.decayedCount[d] : s.samplingProbability[d]) / total;
+            double w = WeightCalculator.importanceWeight(settings.weights.mode, share[d], s.lossWeight[d], p);
+            int i = rng.nextInt(s.bufferSize[d]);
+            System.arraycopy(s.bufferX[d], i * dim, x, 0, dim);
+            double wi = w * s.bufferWeight[d][i];
+            double loss = model.lossAndGradient(s.theta, x, s.bufferY[d][i], gradient);
+            double g2 = 0;
+            for (int j = 0; j < gradient.length; j++) {
+                double g = wi * gradient[j];
+                stepDirection[j] += g;
+                g2 += g * g;
+            }
+            noiseSum += g2;
+            lossSum += wi * loss;
+        }
+        slotNoiseSum = noiseSum;
+        slotLossSum = lossSum;
+        return true;
+    }
+
+    /**
+     * One draw of the step's gradient estimate ĝ = (1/B) Σ w ∇ℓ at the current θ, without
+     * applying it (consumes random numbers like a step). Null when no domain has data.
+     * For tests of unbiasedness and for diagnostics.
+     */
+    public double[] sampleGradient() {
+        if (!accumulateSlots(currentShares())) {
+            return null;
+        }
+        double[] g = stepDirection.clone();
+        for (int j = 0; j < g.length; j++) {
+            g[j] /= settings.batchSize;
+        }
+        return g;
+    }
+
     private int drawDomain(double total, boolean byShares) {
         double u = rng.nextDouble() * total;
         int last = -1;
@@ -228,10 +264,6 @@ public final class Trainer {
             }
         }
         return last;
-    }
-
-    private double lossWeightOf(int k) {
-        return s.lossWeight[k];
     }
 
     /** η_t = η₀ / (1 + t/τ), with η₀ given or c / max_k w_k · curvature_k(E_k‖x‖²). */
