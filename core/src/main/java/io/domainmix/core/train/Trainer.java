@@ -106,7 +106,9 @@ public final class Trainer {
         long now = ++s.arrivals;
         s.decayedCount[k] = DecayedCounts.decayed(s.decayedCount[k], s.decayedAt[k], now, gamma) + 1.0;
         s.decayedAt[k] = now;
-        s.arrivalCount[k]++;
+        if (++s.arrivalCount[k] == 1) {
+            recomputeWeights(); // a new domain gets its share and weights before its first draw
+        }
         double x2 = 0;
         for (double v : e.x) {
             x2 += v * v;
@@ -443,7 +445,6 @@ public final class Trainer {
         s.lossWeight = Arrays.copyOf(s.lossWeight, n);
         s.samplingProbability = Arrays.copyOf(s.samplingProbability, n);
         s.importanceWeight = Arrays.copyOf(s.importanceWeight, n);
-        recomputeWeights();
         return k;
     }
 
