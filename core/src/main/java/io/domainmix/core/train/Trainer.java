@@ -10,10 +10,13 @@ import io.domainmix.core.stats.DecayedCounts;
 import io.domainmix.core.stats.DomainStats;
 import io.domainmix.core.weights.DomainWeights;
 import io.domainmix.core.weights.GradientNoise;
+import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.WeightCalculator;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The online training algorithm of one run (ALGORITHMS.md §3–5), over a {@link TrainerState}
@@ -37,6 +40,8 @@ public final class Trainer {
     private final double gamma;
     private TrainerState s;
     private SplitMix64 rng;
+    /** Derived from {@code s.domains}; not state. */
+    private final Map<String, Integer> indexByDomain = new HashMap<>();
 
     // scratch, never part of the state
     private final double[] gradient;
@@ -55,6 +60,8 @@ public final class Trainer {
         this.slotFeatures = new double[dim];
         attach(state);
     }
+
+    private static final int STEP_SIZE_REFRESH = 1000;
 
     /** A trainer over a fresh state: θ₀ from the seed, no domains yet. */
     public static Trainer create(TrainerSettings settings) {
@@ -77,6 +84,10 @@ public final class Trainer {
     public void attach(TrainerState state) {
         this.s = state;
         this.rng = new SplitMix64(state.rngState);
+        indexByDomain.clear();
+        for (int i = 0; i < state.domains.length; i++) {
+            indexByDomain.put(state.domains[i], i);
+        }
     }
 
     /** The state, with the generator position written back: what a checkpoint stores. */
@@ -106,14 +117,17 @@ public final class Trainer {
         long now = ++s.arrivals;
         s.decayedCount[k] = DecayedCounts.decayed(s.decayedCount[k], s.decayedAt[k], now, gamma) + 1.0;
         s.decayedAt[k] = now;
-        if (++s.arrivalCount[k] == 1) {
-            recomputeWeights(); // a new domain gets its share and weights before its first draw
-        }
+        s.arrivalCount[k]++;
         double x2 = 0;
         for (double v : e.x) {
             x2 += v * v;
         }
         s.featureRaw[k] = BiasCorrectedEma.update(s.featureRaw[k], settings.emaBeta, x2);
+        if (s.arrivalCount[k] == 1) {
+            recomputeWeights(); // a new domain gets its share, weights and step size before its first draw
+        } else if (now % STEP_SIZE_REFRESH == 0) {
+            refreshStepSize();
+        }
         buffer(k, e);
 
         int steps = 0;
@@ -139,8 +153,7 @@ public final class Trainer {
 
     /** One SGD step of B slots. */
     private void takeStep() {
-        double[] share = currentShares();
-        if (!accumulateSlots(share)) {
+        if (!accumulateSlots()) {
             return;
         }
         if (!Double.isFinite(slotNoiseSum) || !Double.isFinite(slotLossSum)) {
@@ -150,7 +163,7 @@ public final class Trainer {
         int b = settings.batchSize;
         double noiseSum = slotNoiseSum;
         double lossSum = slotLossSum;
-        double eta = currentStepSize(share);
+        double eta = scheduledStepSize();
         if (!(eta > 0) || !Double.isFinite(eta)) {
             s.skippedUpdates++;
             return;
@@ -189,7 +202,7 @@ public final class Trainer {
      * Σ ‖w∇ℓ‖² and Σ w ℓ in {@code slotNoiseSum} / {@code slotLossSum}. Returns false when no
      * domain has buffered examples.
      */
-    private boolean accumulateSlots(double[] share) {
+    private boolean accumulateSlots() {
         int k = s.domains.length;
         double total = 0;
         for (int i = 0; i < k; i++) {
@@ -215,9 +228,10 @@ public final class Trainer {
         double[] x = slotFeatures;
         for (int slot = 0; slot < settings.batchSize; slot++) {
             int d = drawDomain(total, byShares);
-            // p renormalized over the domains that have data, so that E[ĝ] stays ∇L_λ over them
-            double p = (byShares ? s.decayedCount[d] : s.samplingProbability[d]) / total;
-            double w = WeightCalculator.importanceWeight(settings.weights.mode, share[d], s.lossWeight[d], p);
+            // p renormalized over the domains that have data (w = πλ/(p/total)), so that E[ĝ]
+            // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
+            double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
+                    : s.importanceWeight[d] * total;
             int i = rng.nextInt(s.bufferSize[d]);
             System.arraycopy(s.bufferX[d], i * dim, x, 0, dim);
             double wi = w * s.bufferWeight[d][i];
@@ -242,7 +256,7 @@ public final class Trainer {
      * For tests of unbiasedness and for diagnostics.
      */
     public double[] sampleGradient() {
-        if (!accumulateSlots(currentShares())) {
+        if (!accumulateSlots()) {
             return null;
         }
         double[] g = stepDirection.clone();
@@ -268,28 +282,33 @@ public final class Trainer {
         return last;
     }
 
-    /** η_t = η₀ / (1 + t/τ), with η₀ given or c / max_k w_k · curvature_k(E_k‖x‖²). */
-    private double currentStepSize(double[] share) {
-        double base;
-        if (!Double.isNaN(settings.stepSize)) {
-            base = settings.stepSize;
-        } else {
-            double worst = 0;
-            for (int k = 0; k < s.domains.length; k++) {
-                if (s.arrivalCount[k] == 0) {
-                    continue;
-                }
-                double w = WeightCalculator.importanceWeight(settings.weights.mode, share[k], s.lossWeight[k],
-                        s.samplingProbability[k]);
-                if (!(w > 0)) {
-                    continue;
-                }
-                double ex2 = BiasCorrectedEma.read(s.featureRaw[k], settings.emaBeta, s.arrivalCount[k]);
-                worst = Math.max(worst, w * model.curvatureBound(ex2));
-            }
-            base = worst > 0 ? settings.stepSizeFactor / worst : 0.0;
-        }
+    /** η_t = η₀ / (1 + t/τ). */
+    private double scheduledStepSize() {
+        double base = s.baseStepSize;
         return Double.isInfinite(settings.stepDecay) ? base : base / (1.0 + s.step / settings.stepDecay);
+    }
+
+    /**
+     * η₀: the given step size, or c / max_k w_k · curvature_k(E_k‖x‖²), which keeps every
+     * weighted per-example step contractive. Refreshed with the weights and every
+     * {@value #STEP_SIZE_REFRESH} arrivals (E‖x‖² moves slowly; reading it per step would cost
+     * K exponentials a step).
+     */
+    private void refreshStepSize() {
+        if (!Double.isNaN(settings.stepSize)) {
+            s.baseStepSize = settings.stepSize;
+            return;
+        }
+        double worst = 0;
+        for (int k = 0; k < s.domains.length; k++) {
+            double w = s.importanceWeight[k];
+            if (s.arrivalCount[k] == 0 || !(w > 0)) {
+                continue;
+            }
+            double ex2 = BiasCorrectedEma.read(s.featureRaw[k], settings.emaBeta, s.arrivalCount[k]);
+            worst = Math.max(worst, w * model.curvatureBound(ex2));
+        }
+        s.baseStepSize = worst > 0 ? settings.stepSizeFactor / worst : 0.0;
     }
 
     /**
@@ -355,6 +374,7 @@ public final class Trainer {
         if (settings.fglsEnabled() && s.fglsSolvedAt == s.arrivals) {
             s.fglsTheta = closedFormFgls(w.lossWeight);
         }
+        refreshStepSize();
     }
 
     private void solveFgls() {
@@ -413,13 +433,13 @@ public final class Trainer {
 
     /** Index of a domain, registering it (growing every per-domain array) on first sight. */
     public int domainIndex(String domain) {
-        String[] ds = s.domains;
-        for (int i = 0; i < ds.length; i++) {
-            if (ds[i].equals(domain)) {
-                return i;
-            }
+        Integer known = indexByDomain.get(domain);
+        if (known != null) {
+            return known;
         }
+        String[] ds = s.domains;
         int k = ds.length;
+        indexByDomain.put(domain, k);
         int n = k + 1;
         s.domains = Arrays.copyOf(ds, n);
         s.domains[k] = domain;
@@ -490,6 +510,7 @@ public final class Trainer {
         return s.fglsTheta;
     }
 
+    /** The step size of the last step taken. */
     public double stepSize() {
         return s.stepSize;
     }

@@ -36,7 +36,7 @@ public final class TrainerState {
 
     // per domain: ring buffers of the newest R examples
     public double[][] bufferX = new double[0][];
-    public double[] [] bufferY = new double[0][];
+    public double[][] bufferY = new double[0][];
     public double[][] bufferWeight = new double[0][];
     public int[] bufferSize = new int[0];
     public int[] bufferNext = new int[0];
@@ -55,6 +55,8 @@ public final class TrainerState {
     public double[] lossWeight = new double[0];
     public double[] samplingProbability = new double[0];
     public double[] importanceWeight = new double[0];
+    /** η₀ in force (before the decay schedule) and the step size of the last step. */
+    public double baseStepSize;
     public double stepSize;
 
     // measured gradient noise ‖w∇ℓ‖² per slot and training loss

@@ -76,7 +76,7 @@ class TrainerTest {
         double[] exact = new double[p];
         double[] g = new double[p];
         double[] x = new double[5];
-        double[] share = t.currentShares();
+        double[] share = st.share; // the shares the weights in force were computed with
         for (int k = 0; k < st.domains.length; k++) {
             for (int i = 0; i < st.bufferSize[k]; i++) {
                 System.arraycopy(st.bufferX[k], i * 5, x, 0, 5);
