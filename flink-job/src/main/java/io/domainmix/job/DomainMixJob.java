@@ -1,0 +1,257 @@
+package io.domainmix.job;
+
+import io.domainmix.core.data.Example;
+import io.domainmix.core.train.ModelSnapshot;
+import io.domainmix.core.train.TrainerSettings;
+import io.domainmix.job.feedback.SnapshotFeedbackSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The domainmix training job (DESIGN.md "Data flow in the job"):
+ *
+ * <pre>
+ * example topics ─▶ validate ─┬─▶ rejected ─▶ dead-letter topic
+ *                             ▼
+ *            keyBy(domain) statistics ◀── broadcast: newest snapshot (read back from the snapshot topic)
+ *                             ▼ examples + DomainStats
+ *            keyBy(run) trainer ─▶ snapshot topic, metrics topic
+ * </pre>
+ *
+ * {@link #build} wires the operators between any sources and sinks (tests pass their own);
+ * {@link #buildKafka} and {@link #main} plug in Kafka. Options: {@link JobOptions}.
+ */
+public final class DomainMixJob {
+
+    /** The job's three outputs. */
+    public record Sinks(Sink<PublishedSnapshot> snapshots, Sink<MetricsRecord> metrics, Sink<DeadLetter> deadLetters) {}
+
+    /** The streams {@link #build} created, for callers that attach more (tests, tools). */
+    public record Topology(SingleOutputStreamOperator<Example> examples, SingleOutputStreamOperator<TrainerInput> toTrainer,
+                           SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
+
+    private DomainMixJob() {}
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println("domainmix training job: flink run <jar> [options]\n\n" + JobOptions.usage());
+            return;
+        }
+        JobOptions options = JobOptions.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildKafka(env, options);
+        JobExecutionResult result = env.execute(options.jobName());
+        System.out.println("job " + options.jobName() + " finished in " + result.getNetRuntime(TimeUnit.MILLISECONDS) + " ms");
+    }
+
+    /** Checkpointing, Kafka sources and sinks (creating the output topics when asked), and the operators. */
+    public static Topology buildKafka(StreamExecutionEnvironment env, JobOptions options) throws Exception {
+        if (options.get(JobOptions.CREATE_TOPICS)) {
+            createOutputTopics(options);
+        }
+        configure(env, options);
+        return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
+    }
+
+    /**
+     * Exactly-once checkpoints at the configured interval, and no generic (Kryo) serialization:
+     * every type in the job is a Flink POJO, and a type that is not should fail at once rather
+     * than silently checkpoint slowly and unportably.
+     */
+    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        env.enableCheckpointing(options.get(JobOptions.CHECKPOINT_INTERVAL_MS));
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+    }
+
+    /**
+     * Wires validation, per-domain statistics and the trainer between the given inputs and sinks.
+     *
+     * @param records raw example records (from Kafka, or any test source)
+     * @param feedback the run's snapshots read back; must hold back no event time
+     *     ({@link SnapshotFeedbackSource#WATERMARKS}), and may be empty
+     */
+    public static Topology build(JobOptions options, DataStream<RawRecord> records, DataStream<ModelSnapshot> feedback,
+                                 Sinks sinks) {
+        TrainerSettings settings = options.trainerSettings();
+        String runId = options.get(JobOptions.RUN_ID);
+        int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
+
+        SingleOutputStreamOperator<Example> examples = records
+                .process(new ParseExamplesFunction(options.exampleSchema(), options.get(JobOptions.TOPIC_PREFIX), runId))
+                .name("validate").uid("validate");
+        if (parallelism > 0) {
+            examples.setParallelism(parallelism);
+        }
+        examples.getSideOutput(ParseExamplesFunction.REJECTED)
+                .sinkTo(sinks.deadLetters()).name("dead-letter sink").uid("dead-letter-sink");
+
+        BroadcastStream<ModelSnapshot> newest = feedback.broadcast(DomainStatisticsFunction.SNAPSHOT_STATE);
+        SingleOutputStreamOperator<TrainerInput> toTrainer = examples
+                .keyBy(new ByDomain())
+                .connect(newest)
+                .process(new DomainStatisticsFunction(settings, runId, options.get(JobOptions.STATS_EVERY),
+                        options.get(JobOptions.STATS_INTERVAL_MS)))
+                .name("domain statistics").uid("domain-statistics");
+        if (parallelism > 0) {
+            toTrainer.setParallelism(parallelism);
+        }
+
+        SingleOutputStreamOperator<PublishedSnapshot> snapshots = toTrainer
+                .keyBy(new ByRun(runId))
+                .process(new TrainerFunction(settings, runId, options.get(JobOptions.SNAPSHOT_EVERY),
+                        options.get(JobOptions.METRICS_EVERY)))
+                .setParallelism(1)
+                .name("trainer").uid("trainer");
+        snapshots.sinkTo(sinks.snapshots()).setParallelism(1).name("snapshot sink").uid("snapshot-sink");
+        snapshots.getSideOutput(TrainerFunction.METRICS)
+                .sinkTo(sinks.metrics()).setParallelism(1).name("metrics sink").uid("metrics-sink");
+        return new Topology(examples, toTrainer, snapshots);
+    }
+
+    /** The example topics as raw records (offsets in checkpoints; bounded at the latest offsets when asked). */
+    public static DataStream<RawRecord> kafkaRecords(StreamExecutionEnvironment env, JobOptions options) {
+        KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setProperties(options.kafkaProperties())
+                .setGroupId(options.groupId())
+                .setClientIdPrefix("domainmix-" + options.get(JobOptions.RUN_ID))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms",
+                        String.valueOf(options.get(JobOptions.PARTITION_DISCOVERY_MS)));
+        List<String> topics = options.get(JobOptions.TOPICS);
+        if (topics.isEmpty()) {
+            b.setTopicPattern(options.topicPattern());
+        } else {
+            b.setTopics(topics);
+        }
+        switch (options.get(JobOptions.START_OFFSETS)) {
+            case LATEST:
+                b.setStartingOffsets(OffsetsInitializer.latest());
+                break;
+            case COMMITTED:
+                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+                break;
+            default:
+                b.setStartingOffsets(OffsetsInitializer.earliest());
+        }
+        if (options.get(JobOptions.BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        DataStream<RawRecord> records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "examples")
+                .uid("example-source");
+        int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
+        if (parallelism > 0) {
+            ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
+        }
+        return records;
+    }
+
+    /** The run's snapshots read back from the snapshot topic (one reader). */
+    public static DataStream<ModelSnapshot> kafkaFeedback(StreamExecutionEnvironment env, JobOptions options) {
+        Properties props = options.kafkaProperties();
+        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+        props.setProperty("client.id", "domainmix-" + options.get(JobOptions.RUN_ID) + "-feedback");
+        SnapshotFeedbackSource source = new SnapshotFeedbackSource(options.get(JobOptions.SNAPSHOT_TOPIC), props,
+                options.get(JobOptions.RUN_ID), options.get(JobOptions.BOUNDED));
+        return env.fromSource(source, SnapshotFeedbackSource.WATERMARKS, "snapshot feedback")
+                .setParallelism(1).uid("snapshot-feedback");
+    }
+
+    /**
+     * Kafka sinks, at-least-once: a restart re-emits what was produced after the last
+     * checkpoint. Snapshots carry a version and metrics a step, so a reader keeps the newest;
+     * dead letters carry topic, partition and offset, which identify duplicates.
+     */
+    public static Sinks kafkaSinks(JobOptions options) {
+        String runId = options.get(JobOptions.RUN_ID);
+        return new Sinks(
+                sink(options, new JsonRecordSerializer<PublishedSnapshot>(options.get(JobOptions.SNAPSHOT_TOPIC),
+                        s -> s.snapshot.runId, JobJson::snapshot)),
+                sink(options, new JsonRecordSerializer<MetricsRecord>(options.get(JobOptions.METRICS_TOPIC),
+                        m -> m.runId, JobJson::metrics)),
+                sink(options, new JsonRecordSerializer<DeadLetter>(options.get(JobOptions.DEAD_LETTER_TOPIC),
+                        d -> d.topic, JobJson::deadLetter)));
+    }
+
+    private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(options.kafkaProperties())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(serializer)
+                .build();
+    }
+
+    /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
+    public static void createOutputTopics(JobOptions options) throws Exception {
+        Properties props = options.kafkaProperties();
+        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : List.of(options.get(JobOptions.SNAPSHOT_TOPIC), options.get(JobOptions.METRICS_TOPIC),
+                    options.get(JobOptions.DEAD_LETTER_TOPIC))) {
+                if (!existing.contains(t)) {
+                    missing.add(new NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Keys examples by domain. */
+    public static final class ByDomain implements KeySelector<Example, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Example e) {
+            return e.domain;
+        }
+    }
+
+    /** Keys everything of a run to the run's one trainer. */
+    public static final class ByRun implements KeySelector<TrainerInput, String> {
+        private static final long serialVersionUID = 1L;
+        private final String runId;
+
+        public ByRun(String runId) {
+            this.runId = runId;
+        }
+
+        @Override
+        public String getKey(TrainerInput in) {
+            return runId;
+        }
+    }
+}

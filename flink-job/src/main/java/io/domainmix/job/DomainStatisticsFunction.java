@@ -1,0 +1,144 @@
+package io.domainmix.job;
+
+import io.domainmix.core.data.Example;
+import io.domainmix.core.model.Model;
+import io.domainmix.core.stats.DomainStatistics;
+import io.domainmix.core.train.ModelSnapshot;
+import io.domainmix.core.train.Trainer;
+import io.domainmix.core.train.TrainerSettings;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The per-domain statistics operator (keyed by domain). For every example it evaluates the loss
+ * under the newest published model θ̄ and ‖∇ℓ‖² under its iterate θ — prequential values, the
+ * model has not been trained on the example — and folds them into the domain's
+ * {@link DomainStatistics}; then it passes the example on to the trainer.
+ *
+ * <p>A domain's summary ({@link io.domainmix.core.stats.DomainStats}) goes to the trainer every
+ * {@code statsEvery} of its examples, {@code statsIntervalMs} after its first unsent example, and
+ * once more when the input ends (an event-time timer at the end of time, which only the end of a
+ * bounded input reaches).
+ *
+ * <p>The broadcast input carries the run's snapshots read back from the snapshot topic; the
+ * newest version is kept in broadcast state. Before the first one, θ₀ (from the seed) is used,
+ * as in the trainer.
+ */
+public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunction<String, Example, ModelSnapshot, TrainerInput> {
+    private static final long serialVersionUID = 1L;
+
+    /** Broadcast state: the newest snapshot of the run, under the run id. */
+    public static final MapStateDescriptor<String, ModelSnapshot> SNAPSHOT_STATE = new MapStateDescriptor<>(
+            "newest-snapshot", BasicTypeInfo.STRING_TYPE_INFO, TypeInformation.of(ModelSnapshot.class));
+    public static final ValueStateDescriptor<DomainStatistics> STATISTICS_STATE =
+            new ValueStateDescriptor<>("statistics", TypeInformation.of(DomainStatistics.class));
+    static final ValueStateDescriptor<Long> SENT_COUNT_STATE = new ValueStateDescriptor<>("sent-count", Long.class);
+    static final ValueStateDescriptor<Long> TIMER_STATE = new ValueStateDescriptor<>("summary-timer", Long.class);
+    public static final String NON_FINITE_METRIC = "nonFiniteExamples";
+
+    private final TrainerSettings settings;
+    private final String runId;
+    private final long statsEvery;
+    private final long statsIntervalMs;
+
+    private transient Model model;
+    private transient double[] initialTheta;
+    private transient double[] scratch;
+    private transient ValueState<DomainStatistics> statistics;
+    private transient ValueState<Long> sentCount;
+    private transient ValueState<Long> timer;
+    private transient Counter nonFinite;
+
+    public DomainStatisticsFunction(TrainerSettings settings, String runId, long statsEvery, long statsIntervalMs) {
+        settings.validate();
+        this.settings = settings;
+        this.runId = runId;
+        this.statsEvery = statsEvery;
+        this.statsIntervalMs = statsIntervalMs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model = settings.model.create();
+        initialTheta = Trainer.newState(settings).theta;
+        scratch = new double[model.parameterCount()];
+        statistics = getRuntimeContext().getState(STATISTICS_STATE);
+        sentCount = getRuntimeContext().getState(SENT_COUNT_STATE);
+        timer = getRuntimeContext().getState(TIMER_STATE);
+        nonFinite = getRuntimeContext().getMetricGroup().counter(NON_FINITE_METRIC);
+    }
+
+    @Override
+    public void processElement(Example e, ReadOnlyContext ctx, Collector<TrainerInput> out) throws Exception {
+        ReadOnlyBroadcastState<String, ModelSnapshot> snapshots = ctx.getBroadcastState(SNAPSHOT_STATE);
+        ModelSnapshot newest = snapshots.get(runId);
+        double[] published = newest == null ? initialTheta : newest.averagedTheta;
+        double[] iterate = newest == null ? initialTheta : newest.theta;
+
+        DomainStatistics s = statistics.value();
+        if (s == null) {
+            s = DomainStatistics.create(settings.model.dimension(), settings.model.intercept(), settings.fglsEnabled());
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        }
+        boolean finite = s.observe(model, published, iterate, e, settings.emaBeta, scratch);
+        statistics.update(s);
+        if (finite) {
+            out.collect(TrainerInput.of(e));
+        } else {
+            nonFinite.inc(); // kept away from the model; counted in the statistics too
+        }
+        Long sent = sentCount.value();
+        if (s.count - (sent == null ? 0 : sent) >= statsEvery) {
+            sendSummary(ctx.getCurrentKey(), s, out);
+        } else if (statsIntervalMs > 0 && timer.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + statsIntervalMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            timer.update(at);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(ModelSnapshot snapshot, Context ctx, Collector<TrainerInput> out) throws Exception {
+        if (!runId.equals(snapshot.runId) || snapshot.theta == null || snapshot.averagedTheta == null
+                || snapshot.theta.length != model.parameterCount()
+                || snapshot.averagedTheta.length != model.parameterCount()) {
+            return; // another run's, or a model of another shape: never evaluate under it
+        }
+        BroadcastState<String, ModelSnapshot> state = ctx.getBroadcastState(SNAPSHOT_STATE);
+        ModelSnapshot current = state.get(runId);
+        if (current == null || snapshot.version > current.version) {
+            state.put(runId, snapshot);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainerInput> out) throws Exception {
+        DomainStatistics s = statistics.value();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            timer.clear();
+        }
+        if (s == null) {
+            return;
+        }
+        Long sent = sentCount.value();
+        boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+        if (endOfInput || s.count > (sent == null ? 0 : sent)) {
+            sendSummary(ctx.getCurrentKey(), s, out);
+        }
+    }
+
+    private void sendSummary(String domain, DomainStatistics s, Collector<TrainerInput> out) throws Exception {
+        out.collect(TrainerInput.of(s.summary(domain, settings.emaBeta)));
+        sentCount.update(s.count);
+    }
+}

@@ -1,0 +1,103 @@
+package io.domainmix.job;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.domainmix.core.train.ModelSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON of the job's output topics.
+ * <ul>
+ *   <li>snapshot: the fields of {@link ModelSnapshot} plus {@code "final"} (true on the last
+ *       snapshot of a bounded run);</li>
+ *   <li>metrics: run, step and examples seen, then per domain {@code n, arrivals, share, lossEma,
+ *       gradientSecondMoment, lossWeight, samplingProbability}, then {@code gradientNoise}
+ *       (measured, measuredEma, predicted, proportional, varianceAware), training loss, step
+ *       size, skipped updates;</li>
+ *   <li>dead letter: the fields of {@link DeadLetter}.</li>
+ * </ul>
+ * Non-finite numbers (a statistic not yet known) are written as the strings "NaN"/"Infinity".
+ */
+public final class JobJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private JobJson() {}
+
+    public static byte[] snapshot(PublishedSnapshot p) {
+        ObjectNode node = MAPPER.valueToTree(p.snapshot);
+        node.put("final", p.last);
+        return write(node);
+    }
+
+    /** Reads a snapshot record; null when the bytes are not a snapshot (the topic is shared with other writers). */
+    public static PublishedSnapshot readSnapshot(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            JsonNode node = MAPPER.readTree(value);
+            if (node == null || !node.isObject() || !node.has("version")) {
+                return null;
+            }
+            ModelSnapshot s = MAPPER.treeToValue(node, ModelSnapshot.class);
+            return new PublishedSnapshot(s, node.path("final").asBoolean(false));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    public static byte[] metrics(MetricsRecord m) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("runId", m.runId);
+        root.put("step", m.step);
+        root.put("examplesSeen", m.examplesSeen);
+        root.put("timestamp", m.timestamp);
+        root.put("final", m.last);
+        ObjectNode domains = root.putObject("domains");
+        for (int i = 0; i < m.domains.length; i++) {
+            ObjectNode d = domains.putObject(m.domains[i]);
+            d.put("n", m.statsCount[i]);
+            d.put("arrivals", m.arrivals[i]);
+            d.put("share", m.share[i]);
+            d.put("lossEma", m.lossEma[i]);
+            d.put("gradientSecondMoment", m.gradientSecondMoment[i]);
+            d.put("lossWeight", m.lossWeight[i]);
+            d.put("samplingProbability", m.samplingProbability[i]);
+        }
+        ObjectNode noise = root.putObject("gradientNoise");
+        noise.put("measured", m.noiseMeasured);
+        noise.put("measuredEma", m.noiseMeasuredEma);
+        noise.put("predicted", m.noisePredicted);
+        noise.put("proportional", m.noiseProportional);
+        noise.put("varianceAware", m.noiseVarianceAware);
+        root.put("trainingLoss", m.trainingLoss);
+        root.put("stepSize", m.stepSize);
+        root.put("skippedUpdates", m.skippedUpdates);
+        return write(root);
+    }
+
+    public static byte[] deadLetter(DeadLetter d) {
+        return write(MAPPER.valueToTree(d));
+    }
+
+    /** Parses any of the job's JSON records into a tree (for tools and tests). */
+    public static JsonNode tree(byte[] value) {
+        try {
+            return MAPPER.readTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

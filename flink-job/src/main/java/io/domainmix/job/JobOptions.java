@@ -1,0 +1,590 @@
+package io.domainmix.job;
+
+import io.domainmix.core.data.ExampleSchema;
+import io.domainmix.core.data.LabelKind;
+import io.domainmix.core.model.Activation;
+import io.domainmix.core.model.ModelSpec;
+import io.domainmix.core.model.ModelType;
+import io.domainmix.core.train.TrainerSettings;
+import io.domainmix.core.weights.ImportanceMode;
+import io.domainmix.core.weights.LossWeightPolicy;
+import io.domainmix.core.weights.SamplingPolicy;
+import io.domainmix.core.weights.WeightSettings;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * The job's options, each declared once (name, type, default, validating parser, description),
+ * parsed from {@code --name value} (or {@code --name=value}) arguments. The same options serve the
+ * cluster jar's main class under {@code flink run} and {@code domainmix train}.
+ *
+ * <p>{@link #markdownTable()} renders the declarations as the options table of the documentation;
+ * a test keeps {@code flink-job/OPTIONS.md} equal to it.
+ */
+public final class JobOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // ------------------------------------------------------------------ Kafka
+    public static final Option<String> BOOTSTRAP_SERVERS = Option.of("bootstrap-servers", "host:port,...",
+            "localhost:9092", JobOptions::nonEmpty, "Kafka brokers to connect to.");
+    public static final Option<List<String>> TOPICS = Option.of("topics", "list", List.of(), "(pattern)",
+            JobOptions::topicList,
+            "Example topics, comma-separated. When empty the job subscribes to `--topic-pattern`.");
+    public static final Option<String> TOPIC_PATTERN = Option.of("topic-pattern", "regex", "",
+            "`<topic-prefix>\\..+`", JobOptions::regex,
+            "Regular expression of example topics; topics created later that match are picked up "
+                    + "(see `--partition-discovery-ms`).");
+    public static final Option<String> TOPIC_PREFIX = Option.of("topic-prefix", "string", "domainmix",
+            JobOptions::nonEmpty,
+            "Per-domain topics are named `<prefix>.<domain>`; the domain of a record without a `domain` field "
+                    + "or key is its topic name without this prefix.");
+    public static final Option<StartOffsets> START_OFFSETS = Option.of("start-offsets", "earliest|latest|committed",
+            StartOffsets.EARLIEST, "earliest", StartOffsets::parse,
+            "Where a fresh job starts reading (a restored job continues from its checkpoint). "
+                    + "`committed` falls back to earliest for partitions without a committed offset.");
+    public static final Option<Boolean> BOUNDED = Option.of("bounded", "boolean", false, JobOptions::bool,
+            "Stop at the offsets that are latest when the job starts; the job then publishes a final snapshot and "
+                    + "finishes by itself (batch replays, tests).");
+    public static final Option<String> KAFKA_PROPERTY = Option.repeated("kafka-property", "key=value",
+            JobOptions::keyValue,
+            "A Kafka client property for every consumer, producer and admin client of the job, e.g. "
+                    + "`security.protocol=SASL_SSL`. Repeat for several.");
+    public static final Option<String> GROUP_ID = Option.of("group-id", "string", "", "`domainmix-<run-id>`",
+            s -> s, "Consumer group of the example source (offsets are committed on checkpoints, for monitoring "
+                    + "and `--start-offsets committed`).");
+    public static final Option<Long> PARTITION_DISCOVERY_MS = Option.of("partition-discovery-ms", "ms", 10_000L,
+            v -> atLeast(parseLong(v), 0), "How often new topics and partitions are discovered (unbounded mode); "
+                    + "0 disables discovery.");
+    public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true,
+            JobOptions::bool, "Create the snapshot, metrics and dead-letter topics when missing "
+                    + "(one partition each).");
+    public static final Option<String> SNAPSHOT_TOPIC = Option.of("snapshot-topic", "topic", "domainmix-snapshots",
+            JobOptions::nonEmpty, "Versioned model snapshots (JSON); read back by the job itself.");
+    public static final Option<String> METRICS_TOPIC = Option.of("metrics-topic", "topic", "domainmix-metrics",
+            JobOptions::nonEmpty, "Per-interval training metrics (JSON).");
+    public static final Option<String> DEAD_LETTER_TOPIC = Option.of("dead-letter-topic", "topic",
+            "domainmix-dead-letters", JobOptions::nonEmpty, "Rejected records with reason, source topic, partition "
+                    + "and offset (JSON).");
+    public static final Option<Integer> MAX_RECORD_BYTES = Option.of("max-record-bytes", "bytes",
+            ExampleSchema.DEFAULT_MAX_RECORD_BYTES, v -> atLeast(parseInt(v), 1),
+            "Larger records are rejected to the dead-letter topic.");
+
+    // ------------------------------------------------------------------ model
+    public static final Option<ModelType> MODEL = Option.of("model", "linear|logistic|mlp", ModelType.LINEAR,
+            "linear", ModelType::parse, "Model family: linear (squared loss), logistic (labels 0/1), mlp.");
+    public static final Option<Integer> DIM = Option.of("dim", "int", 20, v -> atLeast(parseInt(v), 1),
+            "Feature dimension d; records with another dimension are rejected.");
+    public static final Option<Integer> HIDDEN = Option.of("hidden", "int", 16, v -> atLeast(parseInt(v), 1),
+            "Hidden width of the mlp model.");
+    public static final Option<Activation> ACTIVATION = Option.of("activation", "tanh|relu", Activation.TANH, "tanh",
+            Activation::parse, "Hidden activation of the mlp model.");
+    public static final Option<LabelKind> MLP_OUTPUT = Option.of("mlp-output", "real|binary", LabelKind.REAL, "real",
+            v -> enumValue(LabelKind.class, v), "Output of the mlp model: real (squared loss) or binary (logistic loss).");
+    public static final Option<Boolean> INTERCEPT = Option.of("intercept", "boolean", false, JobOptions::bool,
+            "Fit an intercept (linear and logistic; the mlp always has biases).");
+
+    // ------------------------------------------------------------------ weights
+    public static final Option<LossWeightPolicy> LOSS_WEIGHTS = Option.of("loss-weights", "uniform|static|fgls|erma",
+            LossWeightPolicy.ERMA, "erma", LossWeightPolicy::parse,
+            "Loss-weight policy λ: what the objective counts (fgls: linear model only).");
+    public static final Option<SamplingPolicy> SAMPLING = Option.of("sampling", "proportional|uniform|static|va",
+            SamplingPolicy.VA, "va", SamplingPolicy::parse,
+            "Sampling policy p: how often a step draws from each domain.");
+    public static final Option<ImportanceMode> IMPORTANCE = Option.of("importance", "corrected|conflated",
+            ImportanceMode.CORRECTED, "corrected", ImportanceMode::parse,
+            "corrected: slot weight πλ/p, sampling changes only the variance; conflated: weight λ (baseline).");
+    public static final Option<Double> EPSILON = Option.of("epsilon", "[0,1]", WeightSettings.DEFAULT_EPSILON,
+            v -> within(parseDouble(v), 0, 1), "ε of the VA mixture p = (1−ε) p_VA + ε π.");
+    public static final Option<Double> KAPPA = Option.of("kappa", "≥ 1", WeightSettings.DEFAULT_KAPPA,
+            v -> within(parseDouble(v), 1, Double.MAX_VALUE), "Largest allowed ratio max λ / min λ.");
+    public static final Option<Double> BETA = Option.of("beta", "(0,1]", 0.001, v -> positiveAtMostOne(parseDouble(v)),
+            "β of the bias-corrected moving averages (loss, gradient second moment, ‖x‖², noise).");
+    public static final Option<Long> MIN_EXAMPLES = Option.of("min-examples", "int", WeightSettings.DEFAULT_MIN_EXAMPLES,
+            v -> atLeast(parseLong(v), 0), "Examples before a domain's own loss-weight estimate is used.");
+    public static final Option<Map<String, Double>> STATIC_LOSS_WEIGHTS = Option.of("static-loss-weights",
+            "domain=w,...", Map.of(), "", JobOptions::weightMap, "λ per domain for `--loss-weights static`.");
+    public static final Option<Map<String, Double>> STATIC_SAMPLING_WEIGHTS = Option.of("static-sampling-weights",
+            "domain=w,...", Map.of(), "", JobOptions::weightMap, "Sampling weights for `--sampling static`.");
+    public static final Option<Long> FGLS_INTERVAL = Option.of("fgls-interval", "arrivals", 10_000L,
+            v -> atLeast(parseLong(v), 1), "Arrivals between FGLS re-solves.");
+
+    // ------------------------------------------------------------------ SGD
+    public static final Option<Integer> BATCH_SIZE = Option.of("batch-size", "int", 1, v -> atLeast(parseInt(v), 1),
+            "B: slots per SGD step.");
+    public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
+            v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
+    public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
+            v -> atLeast(parseInt(v), 1), "R: newest examples kept per domain for sampling.");
+    public static final Option<Double> STEP_SIZE = Option.of("step-size", "auto|> 0", Double.NaN, "auto",
+            JobOptions::stepSize, "η₀; auto = c / max_k w_k · curvature_k.");
+    public static final Option<Double> STEP_SIZE_FACTOR = Option.of("step-size-factor", "(0,2)", 0.25,
+            v -> withinOpen(parseDouble(v), 0, 2), "c of the automatic step size.");
+    public static final Option<Double> STEP_DECAY = Option.of("step-decay", "none|> 0", Double.POSITIVE_INFINITY,
+            "none", JobOptions::stepDecay, "τ of η_t = η₀ / (1 + t/τ); none keeps the step constant.");
+    public static final Option<Double> MOMENTUM = Option.of("momentum", "[0,1)", 0.0,
+            v -> withinHalfOpen(parseDouble(v), 0, 1), "Heavy-ball momentum μ.");
+    public static final Option<Boolean> AVERAGING = Option.of("averaging", "boolean", true, JobOptions::bool,
+            "Tail averaging over doubling windows; the averaged θ̄ is the published model.");
+    public static final Option<Double> SHARE_HALF_LIFE = Option.of("share-half-life", "arrivals", 20_000.0,
+            v -> positiveFinite(parseDouble(v)), "Half-life of the decayed arrival counts behind the shares π.");
+
+    // ------------------------------------------------------------------ cadence and runtime
+    public static final Option<Long> STATS_EVERY = Option.of("stats-every", "examples", 1000L,
+            v -> atLeast(parseLong(v), 1), "A domain's statistics summary goes to the trainer every this many of its examples.");
+    public static final Option<Long> STATS_INTERVAL_MS = Option.of("stats-interval-ms", "ms", 1000L,
+            v -> atLeast(parseLong(v), 0), "A domain's statistics summary also goes to the trainer this long after its first unsent example "
+                    + "(0: count trigger only).");
+    public static final Option<Long> SNAPSHOT_EVERY = Option.of("snapshot-every", "steps", 1000L,
+            v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
+    public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
+            v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
+    public static final Option<Long> CHECKPOINT_INTERVAL_MS = Option.of("checkpoint-interval-ms", "ms", 10_000L,
+            v -> atLeast(parseLong(v), 10), "Checkpoint interval (exactly-once state).");
+    public static final Option<String> RUN_ID = Option.of("run-id", "string", "domainmix", JobOptions::runId,
+            "Names the training run: snapshots and metrics carry it; the job reads back only its own snapshots.");
+    public static final Option<String> JOB_NAME = Option.of("job-name", "string", "", "`domainmix <run-id>`",
+            s -> s, "Flink job name.");
+    public static final Option<Integer> STATISTICS_PARALLELISM = Option.of("statistics-parallelism", "int", 0,
+            "(job default)", v -> atLeast(parseInt(v), 0),
+            "Parallelism of the source, validation and per-domain statistics (the trainer always runs once per run).");
+    public static final Option<Long> SEED = Option.of("seed", "long", 1L, JobOptions::parseLong,
+            "Seed of θ₀ and of the trainer's sampling.");
+
+    /** Every option, in documentation order. */
+    public static final List<Option<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
+            PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
+            MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
+            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, MIN_EXAMPLES, STATIC_LOSS_WEIGHTS,
+            STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
+            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            AVERAGING, SHARE_HALF_LIFE,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, METRICS_EVERY, CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
+            STATISTICS_PARALLELISM, SEED);
+
+    /** Where a fresh job starts reading its example topics. */
+    public enum StartOffsets {
+        EARLIEST, LATEST, COMMITTED;
+
+        static StartOffsets parse(String s) {
+            return enumValue(StartOffsets.class, s);
+        }
+    }
+
+    private final Map<String, Object> values;
+    private final Map<String, List<String>> repeated;
+
+    private JobOptions(Map<String, Object> values, Map<String, List<String>> repeated) {
+        this.values = values;
+        this.repeated = repeated;
+    }
+
+    /** The defaults. */
+    public static JobOptions defaults() {
+        return parse();
+    }
+
+    /**
+     * Parses {@code --name value}, {@code --name=value}, and for booleans a bare {@code --name}.
+     *
+     * @throws IllegalArgumentException naming the option and what it allows
+     */
+    public static JobOptions parse(String... args) {
+        Map<String, Option<?>> byName = new LinkedHashMap<>();
+        for (Option<?> o : ALL) {
+            byName.put(o.name(), o);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, List<String>> repeated = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException("expected an option --name, found '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Option<?> o = byName.get(name);
+            if (o == null) {
+                throw new IllegalArgumentException("unknown option --" + name + "; known options: "
+                        + byName.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(", ")));
+            }
+            if (value == null) {
+                boolean nextIsValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+                if (nextIsValue) {
+                    value = args[++i];
+                } else if (o.isBoolean()) {
+                    value = "true";
+                } else {
+                    throw new IllegalArgumentException("--" + name + " needs a value (" + o.type() + ")");
+                }
+            }
+            Object parsed = o.parse(value);
+            if (o.repeatable()) {
+                repeated.computeIfAbsent(name, n -> new ArrayList<>()).add((String) parsed);
+            } else {
+                values.put(name, parsed);
+            }
+        }
+        JobOptions options = new JobOptions(values, repeated);
+        options.validate();
+        return options;
+    }
+
+    /** Checks that hold between options. */
+    private void validate() {
+        if (!get(TOPICS).isEmpty() && !get(TOPIC_PATTERN).isEmpty()) {
+            throw new IllegalArgumentException("give either --topics or --topic-pattern, not both");
+        }
+        try {
+            trainerSettings().validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(optionHint(e.getMessage()), e);
+        }
+        List<String> outputs = List.of(get(SNAPSHOT_TOPIC), get(METRICS_TOPIC), get(DEAD_LETTER_TOPIC));
+        for (String t : outputs) {
+            if (get(TOPICS).contains(t) || (get(TOPICS).isEmpty() && topicPattern().matcher(t).matches())) {
+                throw new IllegalArgumentException("output topic '" + t + "' would also be read as an example topic; "
+                        + "change --topics/--topic-pattern or the output topic names");
+            }
+        }
+    }
+
+    private static String optionHint(String message) {
+        String m = message;
+        if (m.contains("fgls")) {
+            return "--loss-weights fgls: " + m;
+        }
+        if (m.contains("static loss")) {
+            return "--static-loss-weights: " + m;
+        }
+        if (m.contains("static sampling")) {
+            return "--static-sampling-weights: " + m;
+        }
+        return m;
+    }
+
+    /** The value of an option (its default when not given). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Option<T> option) {
+        if (option.repeatable()) {
+            throw new IllegalArgumentException("--" + option.name() + " is repeatable; use all()");
+        }
+        return values.containsKey(option.name()) ? (T) values.get(option.name()) : option.defaultValue();
+    }
+
+    /** Every value of a repeatable option, in order. */
+    public List<String> all(Option<String> option) {
+        return Collections.unmodifiableList(repeated.getOrDefault(option.name(), List.of()));
+    }
+
+    public boolean isSet(Option<?> option) {
+        return values.containsKey(option.name()) || repeated.containsKey(option.name());
+    }
+
+    /** A copy with one more argument pair applied (later values win). */
+    public JobOptions with(Option<?> option, String value) {
+        List<String> args = new ArrayList<>(toArgs());
+        args.add("--" + option.name());
+        args.add(value);
+        return parse(args.toArray(new String[0]));
+    }
+
+    /** The arguments that reproduce these options. */
+    public List<String> toArgs() {
+        List<String> args = new ArrayList<>();
+        for (Option<?> o : ALL) {
+            if (o.repeatable()) {
+                for (String v : repeated.getOrDefault(o.name(), List.of())) {
+                    args.add("--" + o.name());
+                    args.add(v);
+                }
+            } else if (values.containsKey(o.name())) {
+                args.add("--" + o.name());
+                args.add(render(values.get(o.name())));
+            }
+        }
+        return args;
+    }
+
+    private static String render(Object v) {
+        if (v instanceof List<?> l) {
+            return l.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        }
+        if (v instanceof Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+        if (v instanceof Double d && Double.isNaN(d)) {
+            return "auto";
+        }
+        if (v instanceof Double d && Double.isInfinite(d)) {
+            return "none";
+        }
+        return String.valueOf(v);
+    }
+
+    // ------------------------------------------------------------------ derived settings
+
+    public ModelSpec modelSpec() {
+        return ModelSpec.of(get(MODEL), get(DIM), get(INTERCEPT), get(HIDDEN), get(ACTIVATION), get(MLP_OUTPUT));
+    }
+
+    public ExampleSchema exampleSchema() {
+        ModelSpec spec = modelSpec();
+        return new ExampleSchema(spec.dimension(), spec.labelKind(), get(MAX_RECORD_BYTES));
+    }
+
+    public WeightSettings weightSettings() {
+        WeightSettings w = new WeightSettings(get(LOSS_WEIGHTS), get(SAMPLING), get(IMPORTANCE));
+        w.epsilon = get(EPSILON);
+        w.kappa = get(KAPPA);
+        w.minExamples = get(MIN_EXAMPLES);
+        w.staticLossWeights = new TreeMap<>(get(STATIC_LOSS_WEIGHTS));
+        w.staticSamplingWeights = new TreeMap<>(get(STATIC_SAMPLING_WEIGHTS));
+        return w;
+    }
+
+    public TrainerSettings trainerSettings() {
+        TrainerSettings t = new TrainerSettings(modelSpec(), weightSettings());
+        t.batchSize = get(BATCH_SIZE);
+        t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
+        t.bufferCapacity = get(BUFFER_CAPACITY);
+        t.stepSize = get(STEP_SIZE);
+        t.stepSizeFactor = get(STEP_SIZE_FACTOR);
+        t.stepDecay = get(STEP_DECAY);
+        t.momentum = get(MOMENTUM);
+        t.averaging = get(AVERAGING);
+        t.shareHalfLife = get(SHARE_HALF_LIFE);
+        t.fglsInterval = get(FGLS_INTERVAL);
+        t.emaBeta = get(BETA);
+        t.seed = get(SEED);
+        return t;
+    }
+
+    /** The example-topic pattern: the given one, or {@code <prefix>\..+}. */
+    public Pattern topicPattern() {
+        String p = get(TOPIC_PATTERN);
+        return Pattern.compile(p.isEmpty() ? Pattern.quote(get(TOPIC_PREFIX) + ".") + ".+" : p);
+    }
+
+    public String groupId() {
+        String g = get(GROUP_ID);
+        return g.isEmpty() ? "domainmix-" + get(RUN_ID) : g;
+    }
+
+    public String jobName() {
+        String n = get(JOB_NAME);
+        return n.isEmpty() ? "domainmix " + get(RUN_ID) : n;
+    }
+
+    /** The {@code --kafka-property} pairs. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        for (String kv : all(KAFKA_PROPERTY)) {
+            int eq = kv.indexOf('=');
+            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ documentation
+
+    /** The options as a Markdown table: option, type, default, description. */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder();
+        b.append("| option | values | default | description |\n");
+        b.append("|---|---|---|---|\n");
+        for (Option<?> o : ALL) {
+            b.append("| `--").append(o.name()).append("` | ").append(cell(o.type())).append(" | ")
+                    .append(o.defaultText().isEmpty() ? "" : o.defaultText().startsWith("`") || o.defaultText().startsWith("(")
+                            ? cell(o.defaultText()) : "`" + cell(o.defaultText()) + "`")
+                    .append(" | ").append(cell(o.description())).append(o.repeatable() ? " (repeatable)" : "")
+                    .append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|");
+    }
+
+    /** A plain-text usage summary for the command line. */
+    public static String usage() {
+        StringBuilder b = new StringBuilder("Options (all have defaults):\n");
+        for (Option<?> o : ALL) {
+            b.append(String.format(Locale.ROOT, "  --%-26s %s%n      %s%s%n", o.name(), o.type(),
+                    o.description(), o.defaultText().isEmpty() ? "" : " Default: " + o.defaultText().replace("`", "") + "."));
+        }
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ parsers (they validate too)
+
+    private static String nonEmpty(String s) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return s;
+    }
+
+    private static String runId(String s) {
+        if (!s.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException("allowed: 1 to 200 of letters, digits, '.', '_', '-'");
+        }
+        return s;
+    }
+
+    private static List<String> topicList(String s) {
+        List<String> topics = Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        for (String t : topics) {
+            if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
+                throw new IllegalArgumentException("'" + t + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
+            }
+        }
+        return topics;
+    }
+
+    private static String regex(String s) {
+        try {
+            Pattern.compile(s);
+            return s;
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
+        }
+    }
+
+    private static String keyValue(String s) {
+        int eq = s.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("expected key=value");
+        }
+        return s;
+    }
+
+    private static Boolean bool(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": return true;
+            case "false": case "no": case "off": return false;
+            default: throw new IllegalArgumentException("allowed: true, false");
+        }
+    }
+
+    private static Map<String, Double> weightMap(String s) {
+        Map<String, Double> m = new TreeMap<>();
+        for (String part : s.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected domain=weight,... (e.g. d1=1,d2=0.05)");
+            }
+            double w = parseDouble(part.substring(eq + 1));
+            positiveFinite(w);
+            m.put(part.substring(0, eq).trim(), w);
+        }
+        return m;
+    }
+
+    private static Double stepSize(String s) {
+        return "auto".equalsIgnoreCase(s) ? Double.NaN : positiveFinite(parseDouble(s));
+    }
+
+    private static Double stepDecay(String s) {
+        return "none".equalsIgnoreCase(s) ? Double.POSITIVE_INFINITY : positiveFinite(parseDouble(s));
+    }
+
+    static <E extends Enum<E>> E enumValue(Class<E> type, String s) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("allowed: " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an integer");
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an integer");
+        }
+    }
+
+    private static double parseDouble(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+        }
+    }
+
+    private static <N extends Number> N atLeast(N v, long min) {
+        if (v.longValue() < min) {
+            throw new IllegalArgumentException("allowed: an integer >= " + min);
+        }
+        return v;
+    }
+
+    private static double positiveFinite(double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("allowed: a finite number > 0");
+        }
+        return v;
+    }
+
+    private static double positiveAtMostOne(double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException("allowed: a number in (0, 1]");
+        }
+        return v;
+    }
+
+    private static double within(double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException("allowed: a number in [" + lo + ", " + (hi == Double.MAX_VALUE ? "∞" : hi) + "]");
+        }
+        return v;
+    }
+
+    private static double withinOpen(double v, double lo, double hi) {
+        if (!(v > lo && v < hi)) {
+            throw new IllegalArgumentException("allowed: a number in (" + lo + ", " + hi + ")");
+        }
+        return v;
+    }
+
+    private static double withinHalfOpen(double v, double lo, double hi) {
+        if (!(v >= lo && v < hi)) {
+            throw new IllegalArgumentException("allowed: a number in [" + lo + ", " + hi + ")");
+        }
+        return v;
+    }
+}

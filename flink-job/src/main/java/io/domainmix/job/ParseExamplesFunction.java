@@ -1,0 +1,78 @@
+package io.domainmix.job;
+
+import io.domainmix.core.data.DecodeResult;
+import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleJsonCodec;
+import io.domainmix.core.data.ExampleSchema;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes and validates records ({@link ExampleJsonCodec}); valid examples go on, every rejected
+ * record goes to {@link #REJECTED} as a {@link DeadLetter} and is counted in the
+ * {@code rejectedRecords} metric. Never throws on bad data.
+ *
+ * <p>The domain of a record is its {@code domain} field, else its key, else its topic name without
+ * the {@code <prefix>.} of per-domain topics.
+ */
+public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Example> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
+    public static final String REJECTED_METRIC = "rejectedRecords";
+    public static final String ACCEPTED_METRIC = "acceptedRecords";
+
+    private final ExampleSchema schema;
+    private final String topicPrefix;
+    private final String runId;
+    private transient ExampleJsonCodec codec;
+    private transient Counter rejected;
+    private transient Counter accepted;
+
+    public ParseExamplesFunction(ExampleSchema schema, String topicPrefix, String runId) {
+        this.schema = schema;
+        this.topicPrefix = topicPrefix + ".";
+        this.runId = runId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        codec = new ExampleJsonCodec(schema);
+        rejected = getRuntimeContext().getMetricGroup().counter(REJECTED_METRIC);
+        accepted = getRuntimeContext().getMetricGroup().counter(ACCEPTED_METRIC);
+    }
+
+    @Override
+    public void processElement(RawRecord r, Context ctx, Collector<Example> out) {
+        DecodeResult result = codec.decode(r.value, r.key, domainOfTopic(r.topic));
+        if (result.isAccepted()) {
+            accepted.inc();
+            out.collect(result.example());
+            return;
+        }
+        rejected.inc();
+        DeadLetter d = new DeadLetter();
+        d.reason = result.reason().name();
+        d.detail = result.detail();
+        d.topic = r.topic;
+        d.partition = r.partition;
+        d.offset = r.offset;
+        d.key = r.key;
+        d.excerpt = DeadLetter.excerptOf(r.value);
+        d.valueBytes = r.value == null ? 0 : r.value.length;
+        d.runId = runId;
+        ctx.output(REJECTED, d);
+    }
+
+    /** The domain a per-domain topic names: the topic without the prefix, or the whole topic. */
+    String domainOfTopic(String topic) {
+        if (topic == null) {
+            return null;
+        }
+        return topic.startsWith(topicPrefix) && topic.length() > topicPrefix.length()
+                ? topic.substring(topicPrefix.length()) : topic;
+    }
+}

@@ -1,0 +1,19 @@
+package io.domainmix.job;
+
+import io.domainmix.core.train.ModelSnapshot;
+
+/**
+ * A model snapshot on its way to the snapshot topic. {@code last} marks the final snapshot of a
+ * bounded run: reading it back ends the job's feedback input, which lets the job finish.
+ */
+public final class PublishedSnapshot {
+    public ModelSnapshot snapshot;
+    public boolean last;
+
+    public PublishedSnapshot() {}
+
+    public PublishedSnapshot(ModelSnapshot snapshot, boolean last) {
+        this.snapshot = snapshot;
+        this.last = last;
+    }
+}

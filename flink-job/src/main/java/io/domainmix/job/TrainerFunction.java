@@ -1,0 +1,218 @@
+package io.domainmix.job;
+
+import io.domainmix.core.train.ModelSnapshot;
+import io.domainmix.core.train.Trainer;
+import io.domainmix.core.train.TrainerSettings;
+import io.domainmix.core.train.TrainerState;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The trainer of one run (keyed by run id, so one instance per run): a thin shell around the core
+ * {@link Trainer}, whose whole state — model, optimizer, averaging windows, buffers, random
+ * generator, weights — is the keyed {@link TrainerState}.
+ *
+ * <p>Examples are buffered and trained on ({@link Trainer#onExample}); statistics summaries
+ * recompute λ and p ({@link Trainer#onDomainStats}). Every {@code snapshotEvery} steps a
+ * versioned snapshot is emitted (main output), every {@code metricsEvery} steps a
+ * {@link MetricsRecord} ({@link #METRICS}). When a bounded input ends (an event-time timer at
+ * the end of time) a final snapshot marked {@code last} and a final metrics record are emitted.
+ *
+ * <p>The state object is read from Flink state on every element rather than held across
+ * elements: the heap backend hands out a copy after a checkpoint has started, and mutating the
+ * old one would corrupt that checkpoint.
+ */
+public final class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, PublishedSnapshot> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<MetricsRecord> METRICS = new OutputTag<>("metrics") {};
+    public static final ValueStateDescriptor<TrainerState> TRAINER_STATE =
+            new ValueStateDescriptor<>("trainer", TypeInformation.of(TrainerState.class));
+    public static final ValueStateDescriptor<TrainerProgress> PROGRESS_STATE =
+            new ValueStateDescriptor<>("progress", TypeInformation.of(TrainerProgress.class));
+    public static final String STEPS_METRIC = "trainingSteps";
+    public static final String SKIPPED_METRIC = "skippedUpdates";
+
+    private final TrainerSettings settings;
+    private final String runId;
+    private final long snapshotEvery;
+    private final long metricsEvery;
+
+    private transient ValueState<TrainerState> trainerState;
+    private transient ValueState<TrainerProgress> progressState;
+    private transient volatile Trainer trainer;
+    private transient TrainerState attached;
+    private transient Counter steps;
+    private transient Counter skipped;
+    private transient MetricGroup metrics;
+    private transient Set<String> domainsWithGauges;
+
+    public TrainerFunction(TrainerSettings settings, String runId, long snapshotEvery, long metricsEvery) {
+        settings.validate();
+        this.settings = settings;
+        this.runId = runId;
+        this.snapshotEvery = snapshotEvery;
+        this.metricsEvery = metricsEvery;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        trainerState = getRuntimeContext().getState(TRAINER_STATE);
+        progressState = getRuntimeContext().getState(PROGRESS_STATE);
+        metrics = getRuntimeContext().getMetricGroup();
+        steps = metrics.counter(STEPS_METRIC);
+        skipped = metrics.counter(SKIPPED_METRIC);
+        metrics.gauge("step", (Gauge<Long>) () -> trainer == null ? 0L : trainer.step());
+        domainsWithGauges = new HashSet<>();
+    }
+
+    @Override
+    public void processElement(TrainerInput in, Context ctx, Collector<PublishedSnapshot> out) throws Exception {
+        TrainerState st = trainerState.value();
+        if (st == null) {
+            st = Trainer.newState(settings);
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        }
+        Trainer t = attach(st);
+        long skippedBefore = t.skippedUpdates();
+        if (in.example != null) {
+            steps.inc(t.onExample(in.example));
+        } else if (in.stats != null) {
+            t.onDomainStats(in.stats);
+        }
+        skipped.inc(t.skippedUpdates() - skippedBefore);
+        registerGauges(t);
+
+        TrainerProgress progress = progress();
+        long now = ctx.timerService().currentProcessingTime();
+        if (t.step() / snapshotEvery > progress.snapshotStep / snapshotEvery) {
+            progress.snapshotStep = t.step();
+            out.collect(new PublishedSnapshot(t.snapshot(runId, ++progress.version, now), false));
+        }
+        if (t.step() / metricsEvery > progress.metricsStep / metricsEvery) {
+            progress.metricsStep = t.step();
+            ctx.output(METRICS, metricsRecord(t, now, false));
+        }
+        progressState.update(progress);
+        trainerState.update(t.state());
+    }
+
+    /** End of a bounded input: the final snapshot and metrics. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedSnapshot> out) throws Exception {
+        TrainerState st = trainerState.value();
+        if (st == null) {
+            return;
+        }
+        Trainer t = attach(st);
+        TrainerProgress progress = progress();
+        long now = ctx.timerService().currentProcessingTime();
+        progress.snapshotStep = t.step();
+        progress.metricsStep = t.step();
+        ModelSnapshot last = t.snapshot(runId, ++progress.version, now);
+        ctx.output(METRICS, metricsRecord(t, now, true));
+        out.collect(new PublishedSnapshot(last, true));
+        progressState.update(progress);
+        trainerState.update(t.state());
+    }
+
+    private Trainer attach(TrainerState st) {
+        Trainer t = trainer;
+        if (t == null) {
+            t = new Trainer(settings, st);
+            trainer = t;
+        } else if (st != attached) {
+            t.attach(st);
+        }
+        attached = st;
+        return t;
+    }
+
+    private TrainerProgress progress() throws Exception {
+        TrainerProgress p = progressState.value();
+        return p == null ? new TrainerProgress() : p;
+    }
+
+    private MetricsRecord metricsRecord(Trainer t, long now, boolean last) {
+        MetricsRecord m = new MetricsRecord();
+        m.runId = runId;
+        m.step = t.step();
+        m.examplesSeen = t.arrivals();
+        m.timestamp = now;
+        m.last = last;
+        m.domains = t.domains().clone();
+        m.arrivals = t.arrivalCounts().clone();
+        m.statsCount = t.state().statsCount.clone();
+        m.share = t.shares().clone();
+        m.lossEma = t.statsLoss().clone();
+        m.gradientSecondMoment = t.statsGradient().clone();
+        m.lossWeight = t.lossWeights().clone();
+        m.samplingProbability = t.samplingProbabilities().clone();
+        m.noiseMeasured = t.windowGradientNoise();
+        m.noiseMeasuredEma = t.measuredGradientNoise();
+        m.noisePredicted = t.predictedGradientNoise();
+        m.noiseProportional = t.predictedProportionalNoise();
+        m.noiseVarianceAware = t.predictedVarianceAwareNoise();
+        m.trainingLoss = t.trainingLoss();
+        m.stepSize = t.stepSize();
+        m.skippedUpdates = t.skippedUpdates();
+        t.resetNoiseWindow();
+        return m;
+    }
+
+    /** Per-domain gauges (λ, p, π, loss EMA, n) for every domain not yet registered. */
+    private void registerGauges(Trainer t) {
+        String[] domains = t.domains();
+        if (domains.length == domainsWithGauges.size()) {
+            return;
+        }
+        for (String d : domains) {
+            if (domainsWithGauges.add(d)) {
+                MetricGroup g = metrics.addGroup("domain", d);
+                g.gauge("lossWeight", perDomain(d, tr -> tr.lossWeights()));
+                g.gauge("samplingProbability", perDomain(d, tr -> tr.samplingProbabilities()));
+                g.gauge("share", perDomain(d, tr -> tr.shares()));
+                g.gauge("lossEma", perDomain(d, tr -> tr.statsLoss()));
+                g.gauge("examples", (Gauge<Long>) () -> {
+                    Trainer tr = trainer;
+                    int i = indexOf(tr, d);
+                    long[] n = tr == null ? null : tr.arrivalCounts();
+                    return i < 0 || n == null || i >= n.length ? 0L : n[i];
+                });
+            }
+        }
+    }
+
+    /** A gauge reading one domain's entry of a per-domain array; metric reporters read from another thread. */
+    private Gauge<Double> perDomain(String domain, java.util.function.Function<Trainer, double[]> array) {
+        return () -> {
+            Trainer tr = trainer;
+            int i = indexOf(tr, domain);
+            double[] a = tr == null ? null : array.apply(tr);
+            return i < 0 || a == null || i >= a.length ? Double.NaN : a[i];
+        };
+    }
+
+    private static int indexOf(Trainer t, String domain) {
+        if (t == null) {
+            return -1;
+        }
+        String[] ds = t.domains();
+        for (int i = 0; i < ds.length; i++) {
+            if (domain.equals(ds[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,166 @@
+package io.domainmix.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.domainmix.core.data.Example;
+import io.domainmix.core.model.Model;
+import io.domainmix.core.model.ModelSpec;
+import io.domainmix.core.stats.DomainStatistics;
+import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.synth.GroundTruth;
+import io.domainmix.core.train.Trainer;
+import io.domainmix.core.train.TrainerSettings;
+import io.domainmix.core.train.TrainerState;
+import io.domainmix.core.weights.ImportanceMode;
+import io.domainmix.core.weights.LossWeightPolicy;
+import io.domainmix.core.weights.SamplingPolicy;
+import io.domainmix.core.weights.WeightSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class TrainerFunctionTest {
+    private static final String RUN = "run-7";
+
+    private static TrainerSettings settings() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(20, false),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
+        s.seed = 5;
+        return s;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, PublishedSnapshot> unopened() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new TrainerFunction(settings(), RUN, 1000, 500)),
+                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0);
+    }
+
+    /** Examples of linear-noise with a statistics summary of each domain after every 250 of its examples. */
+    private static List<TrainerInput> inputs(int n) {
+        Experiment ex = Experiment.named("linear-noise", 20);
+        GroundTruth truth = ex.groundTruth(3);
+        Experiment.Arrivals arrivals = ex.arrivals(truth, 3);
+        Model model = settings().model.create();
+        double[] theta0 = Trainer.newState(settings()).theta;
+        double[] scratch = new double[model.parameterCount()];
+        Map<String, DomainStatistics> stats = new HashMap<>();
+        List<TrainerInput> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Example e = arrivals.next();
+            DomainStatistics s = stats.computeIfAbsent(e.domain, d -> DomainStatistics.create(20, false, false));
+            s.observe(model, theta0, theta0, e, 0.001, scratch);
+            out.add(TrainerInput.of(e));
+            if (s.count % 250 == 0) {
+                out.add(TrainerInput.of(s.summary(e.domain, 0.001)));
+            }
+        }
+        return out;
+    }
+
+    private static Trainer reference(List<TrainerInput> inputs) {
+        Trainer t = Trainer.create(settings());
+        for (TrainerInput in : inputs) {
+            if (in.example != null) {
+                t.onExample(in.example);
+            } else {
+                t.onDomainStats(in.stats);
+            }
+        }
+        return t;
+    }
+
+    private static TrainerState state(KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, PublishedSnapshot> h)
+            throws Exception {
+        AbstractStreamOperator<?> op = h.getOperator();
+        op.setCurrentKey(RUN);
+        return op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
+    }
+
+    @Test
+    void trainsLikeTheCoreTrainerAndPublishesVersionedSnapshotsAndMetrics() throws Exception {
+        List<TrainerInput> inputs = inputs(2600);
+        Trainer want = reference(inputs);
+        try (var h = unopened()) {
+            h.open();
+            for (TrainerInput in : inputs) {
+                h.processElement(in, 0);
+            }
+            TrainerState st = state(h);
+            assertEquals(2600, st.arrivals);
+            assertEquals(want.step(), st.step);
+            assertArrayEquals(want.theta(), st.theta, 0.0);
+            assertArrayEquals(want.lossWeights(), st.lossWeight, 0.0);
+            assertEquals(want.state().rngState, st.rngState);
+
+            List<PublishedSnapshot> snaps = h.extractOutputValues();
+            assertEquals(List.of(1L, 2L), snaps.stream().map(p -> p.snapshot.version).toList());
+            assertEquals(List.of(1000L, 2000L), snaps.stream().map(p -> p.snapshot.step).toList());
+            assertFalse(snaps.get(0).last);
+            assertEquals(RUN, snaps.get(1).snapshot.runId);
+            assertArrayEquals(new String[] {"d1", "d2"}, snaps.get(1).snapshot.domains);
+
+            List<MetricsRecord> metrics = h.getSideOutput(TrainerFunction.METRICS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of(500L, 1000L, 1500L, 2000L, 2500L), metrics.stream().map(m -> m.step).toList());
+            MetricsRecord m = metrics.get(4);
+            assertTrue(m.noiseMeasured > 0 && Double.isFinite(m.noiseMeasured));
+            assertTrue(m.noiseVarianceAware <= m.noiseProportional);
+            assertEquals(2500, m.arrivals[0] + m.arrivals[1]);
+            assertTrue(m.statsCount[0] >= 1000 && m.statsCount[1] >= 1000);
+
+            // end of a bounded input: a final snapshot, marked, and final metrics
+            assertEquals(1, h.numEventTimeTimers());
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            PublishedSnapshot last = h.extractOutputValues().get(2);
+            assertTrue(last.last);
+            assertEquals(3, last.snapshot.version);
+            assertEquals(want.step(), last.snapshot.step);
+            assertArrayEquals(want.averagedTheta(), last.snapshot.averagedTheta, 0.0);
+            List<MetricsRecord> after = h.getSideOutput(TrainerFunction.METRICS).stream().map(StreamRecord::getValue).toList();
+            assertTrue(after.get(after.size() - 1).last);
+        }
+    }
+
+    @Test
+    void aRestoredTrainerContinuesExactlyIncludingItsRandomDraws() throws Exception {
+        List<TrainerInput> inputs = inputs(3000);
+        Trainer want = reference(inputs);
+        int cut = 1700;
+        OperatorSubtaskState checkpoint;
+        try (var h = unopened()) {
+            h.open();
+            for (TrainerInput in : inputs.subList(0, cut)) {
+                h.processElement(in, 0);
+            }
+            checkpoint = h.snapshot(1, 1);
+            // work after the checkpoint is lost with the failure
+            for (TrainerInput in : inputs.subList(cut, cut + 300)) {
+                h.processElement(in, 0);
+            }
+        }
+        try (var restored = unopened()) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            for (TrainerInput in : inputs.subList(cut, inputs.size())) {
+                restored.processElement(in, 0);
+            }
+            TrainerState st = state(restored);
+            assertEquals(3000, st.arrivals);
+            assertArrayEquals(want.theta(), st.theta, 0.0);
+            assertArrayEquals(want.averagedTheta(), new Trainer(settings(), st).averagedTheta(), 0.0);
+            // versions continue from the checkpoint: the snapshots at steps 2000 and 3000 are versions 2 and 3
+            assertEquals(List.of(2L, 3L), restored.extractOutputValues().stream().map(p -> p.snapshot.version).toList());
+        }
+    }
+}
