@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Continuous multi-domain training from Kafka on Flink, with separate loss and sampling weights per domain.",
         subcommands = {
             SimulateCommand.class,
+            ReportCommand.class,
         })
 public final class DomainMixCommand implements Runnable {
 

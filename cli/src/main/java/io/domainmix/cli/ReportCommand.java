@@ -1,0 +1,108 @@
+package io.domainmix.cli;
+
+import io.domainmix.cli.report.RecordReader;
+import io.domainmix.cli.report.Report;
+import io.domainmix.cli.report.RunRecords;
+import io.domainmix.cli.report.TopicContents;
+import io.domainmix.cli.report.TruthDocument;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code domainmix report}: plots and a summary from the job's snapshot and metrics records. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Write report.html (self-contained) and PNG plots from snapshot and metrics records and the ground truth.",
+            "Each source is a JSON-lines file saved from a topic, or, with --bootstrap-servers, a Kafka topic.",
+            "Records of several runs may share a file or topic; they are told apart by their run id."
+        })
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--snapshots", paramLabel = "FILE|TOPIC", description = "Snapshot records (repeatable).")
+    List<String> snapshots = new ArrayList<>();
+
+    @Option(names = "--metrics", paramLabel = "FILE|TOPIC", description = "Metrics records (repeatable).")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = "--truth", required = true, paramLabel = "FILE|TOPIC",
+            description = "The ground truth: the truth file or topic of `domainmix produce synthetic`.")
+    String truth;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka to read topics from (sources that are not files are topic names).")
+    String bootstrapServers;
+
+    @Option(names = "--out", defaultValue = "domainmix-report", paramLabel = "DIR",
+            description = "Directory for report.html, report.json and the plots (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Heading of the report (default: the experiment's name).")
+    String title;
+
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    @Override
+    public Integer call() throws Exception {
+        if (snapshots.isEmpty() && metrics.isEmpty()) {
+            System.err.println("domainmix report: give at least one --snapshots or --metrics source");
+            return 2;
+        }
+        try {
+            if (bootstrapServers != null) {
+                TopicContents.checkReachable(bootstrapServers, Duration.ofSeconds(10));
+            }
+            RecordReader reader = new RecordReader();
+            List<String> sources = new ArrayList<>(snapshots);
+            sources.addAll(metrics);
+            for (String s : sources) {
+                Path file = Path.of(s);
+                if (Files.isRegularFile(file)) {
+                    reader.readFile(file);
+                } else {
+                    reader.readValues(TopicContents.values(requireKafka(s), s, KAFKA_TIMEOUT));
+                }
+            }
+            TruthDocument t = readTruth(truth);
+            List<RunRecords> runs = reader.runs();
+            Report.Result r = Report.write(runs, t, out, title != null ? title : t.name());
+            System.out.printf(Locale.ROOT, "%d runs, %d snapshots, %d metrics records (%d other records skipped)%n",
+                    runs.size(), reader.snapshotCount(), reader.metricsCount(), reader.skippedCount());
+            System.out.println("report: " + r.html().toAbsolutePath());
+            return 0;
+        } catch (TopicContents.UnreachableException | IllegalArgumentException e) {
+            System.err.println("domainmix report: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private String requireKafka(String source) {
+        if (bootstrapServers == null) {
+            throw new IllegalArgumentException("no such file: " + source
+                    + " (to read a Kafka topic of that name, give --bootstrap-servers)");
+        }
+        return bootstrapServers;
+    }
+
+    private TruthDocument readTruth(String source) throws IOException {
+        Path file = Path.of(source);
+        if (Files.isRegularFile(file)) {
+            return TruthDocument.read(file);
+        }
+        List<byte[]> values = TopicContents.values(requireKafka(source), source, KAFKA_TIMEOUT);
+        for (int i = values.size() - 1; i >= 0; i--) {
+            try {
+                return TruthDocument.parse(values.get(i), "topic " + source);
+            } catch (IOException | IllegalArgumentException e) {
+                // not a truth document: keep looking at older records
+            }
+        }
+        throw new IllegalArgumentException("topic '" + source + "' holds no truth document");
+    }
+}

@@ -1,0 +1,105 @@
+package io.domainmix.cli.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Line charts of the report, drawn by JFreeChart and saved as PNG. A run keeps its colour in
+ * every chart; predicted values and the oracle are dashed.
+ */
+final class ReportCharts {
+    static final int WIDTH = 960;
+    static final int HEIGHT = 540;
+
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf),
+    };
+    private static final BasicStroke SOLID = new BasicStroke(2.0f);
+    private static final BasicStroke DASHED = new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[] {6f, 4f}, 0f);
+
+    static {
+        // charts are drawn off-screen, also on machines without a display
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private ReportCharts() {}
+
+    /** One drawn line: its data, colour index and whether it is dashed. */
+    record Line(String label, Series series, int colour, boolean dashed) {}
+
+    static Color colour(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
+    /**
+     * Draws the lines into a PNG file.
+     *
+     * @param logY a logarithmic y axis; points ≤ 0 are left out, and the axis falls back to
+     *             linear when no point is left
+     */
+    static void write(Path file, String title, String yLabel, List<Line> lines, boolean logY) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        List<Line> drawn = new ArrayList<>();
+        boolean anyPositive = false;
+        for (Line l : lines) {
+            XYSeries s = new XYSeries(l.label(), false, true);
+            for (int i = 0; i < l.series().size(); i++) {
+                double y = l.series().y()[i];
+                if (!logY || y > 0) {
+                    s.add(l.series().x()[i], y);
+                    anyPositive |= y > 0;
+                }
+            }
+            if (s.getItemCount() > 0) {
+                data.addSeries(s);
+                drawn.add(l);
+            }
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "examples seen", yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        NumberAxis x = (NumberAxis) plot.getDomainAxis();
+        x.setAutoRangeIncludesZero(false);
+        if (logY && anyPositive) {
+            LogAxis y = new LogAxis(yLabel);
+            y.setSmallestValue(1e-12);
+            y.setAutoRange(true);
+            plot.setRangeAxis(y);
+        } else {
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        }
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < drawn.size(); i++) {
+            Line l = drawn.get(i);
+            renderer.setSeriesPaint(i, l.colour() < 0 ? Color.BLACK : colour(l.colour()));
+            renderer.setSeriesStroke(i, l.dashed() ? DASHED : SOLID);
+        }
+        plot.setRenderer(renderer);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+}
