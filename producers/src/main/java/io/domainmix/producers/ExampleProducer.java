@@ -189,6 +189,11 @@ public abstract class ExampleProducer implements Runnable, AutoCloseable {
         }
     }
 
+    /** Examples the broker has acknowledged so far (all domains). */
+    public final long deliveredSoFar() {
+        return counters.acked();
+    }
+
     /** The summary once {@link #run()} has returned, else null. */
     public final ProduceSummary summary() {
         return summary;

@@ -74,8 +74,10 @@ public final class ColumnMapping {
     }
 
     /**
-     * The numeric columns among {@code sample}'s columns, except the domain and label: those
-     * with at least one value and only values that parse as finite numbers (or are missing).
+     * The numeric columns among {@code sample}'s columns, except the domain and label: those in
+     * which more than half of the values present parse as finite numbers. A majority rather than
+     * all of them, so that a typo in a numeric column makes its line a reported bad line instead
+     * of quietly dropping the whole column.
      *
      * @param rejected filled with the other columns and why they are not features
      */
@@ -86,8 +88,9 @@ public final class ColumnMapping {
             if (exclude.contains(c)) {
                 continue;
             }
-            String why = null;
-            int values = 0;
+            int present = 0;
+            int numeric = 0;
+            String example = null;
             for (InputRow r : sample) {
                 if (r.isBroken()) {
                     continue;
@@ -96,19 +99,19 @@ public final class ColumnMapping {
                 if (isMissing(v)) {
                     continue;
                 }
-                if (parse(v) == null) {
-                    why = "'" + abbreviate(v) + "' at line " + r.line() + " is not a number";
-                    break;
+                present++;
+                if (parse(v) != null) {
+                    numeric++;
+                } else if (example == null) {
+                    example = "'" + abbreviate(v) + "' at line " + r.line();
                 }
-                values++;
             }
-            if (why == null && values == 0) {
-                why = "no values in the first " + sample.size() + " records";
-            }
-            if (why == null) {
-                out.add(c);
+            if (present == 0) {
+                rejected.put(c, "no values in the first " + sample.size() + " records");
+            } else if (2 * numeric <= present) {
+                rejected.put(c, "not numeric: " + (present - numeric) + " of " + present + " values, e.g. " + example);
             } else {
-                rejected.put(c, why);
+                out.add(c);
             }
         }
         return out;

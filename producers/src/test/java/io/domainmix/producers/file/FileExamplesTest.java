@@ -227,6 +227,8 @@ class FileExamplesTest {
                 "");
         FileExamples fe = read(options(file("cars.jsonl", text), "Origin", "mpg"));
         assertEquals(List.of("hp"), fe.mapping().features());
+        assertTrue(fe.rejectedColumns().get("name").startsWith("not numeric: 1 of 1 values, e.g. 'chevy' at line 1"),
+                fe.rejectedColumns().toString());
         assertEquals(2, examples.size());
         assertEquals("Europe", examples.get(1).domain);
         assertArrayEquals(new double[] {71}, examples.get(1).x);
@@ -287,5 +289,15 @@ class FileExamplesTest {
         IOException e = assertThrows(IOException.class, () -> read(options(f, "d", "y")));
         assertTrue(e.getMessage().startsWith("t.csv line 5: "), e.getMessage());
         assertTrue(examples.isEmpty(), "found while resolving the columns, before any example");
+    }
+
+    @Test
+    void aTypoInANumericColumnMakesABadLineNotAMissingFeature() throws Exception {
+        String text = "d,a,b,y\nk,1,x,0\nk,2,y,0\nk,3o,z,0\nk,4,w,0\n";
+        FileExamples fe = read(options(file("typo.csv", text), "d", "y"));
+        assertEquals(List.of("a"), fe.mapping().features(), "a is numeric in 3 of 4 values, b in none");
+        assertEquals(3, examples.size());
+        assertEquals(1, bad.size());
+        assertEquals("typo.csv line 4: not a number: feature column 'a' is '3o', not a finite number", bad.get(0).message());
     }
 }
