@@ -1,0 +1,138 @@
+package io.domainmix.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleJsonCodec;
+import io.domainmix.core.sim.PolicySpec;
+import io.domainmix.core.sim.SimulationReport;
+import io.domainmix.core.sim.SimulationSettings;
+import io.domainmix.core.sim.Simulator;
+import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.synth.GroundTruth;
+import io.domainmix.core.train.ModelSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** What the integration tests share: producing an experiment's data, job options, reading results, the simulator's reference. */
+final class JobRuns {
+    private static final Map<String, SimulationReport> REFERENCES = new ConcurrentHashMap<>();
+
+    private JobRuns() {}
+
+    /** Topics {@code <prefix>.<domain>} filled with {@code total} arrivals of the experiment's seed. */
+    static Map<String, Long> produce(String prefix, Experiment experiment, long seed, long total) {
+        GroundTruth truth = experiment.groundTruth(seed);
+        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
+        Map<String, Long> counts = new TreeMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
+            for (long i = 0; i < total; i++) {
+                Example e = arrivals.next();
+                TestKafka.send(producer, prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8),
+                        ExampleJsonCodec.encode(e));
+                counts.merge(e.domain, 1L, Long::sum);
+            }
+            producer.flush();
+        }
+        return counts;
+    }
+
+    /** Options of a bounded test run over {@code <prefix>.*}, with outputs named after the run. */
+    static List<String> options(String prefix, String runId, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", TestKafka.bootstrapServers(),
+                "--topic-prefix", prefix,
+                "--run-id", runId,
+                "--snapshot-topic", runId + "-snapshots",
+                "--metrics-topic", runId + "-metrics",
+                "--dead-letter-topic", runId + "-dead-letters",
+                "--bounded",
+                "--checkpoint-interval-ms", "1000",
+                "--statistics-parallelism", "2"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** The run's snapshots in version order. */
+    static List<PublishedSnapshot> snapshots(String runId) {
+        List<PublishedSnapshot> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TestKafka.readAll(runId + "-snapshots")) {
+            PublishedSnapshot p = JobJson.readSnapshot(r.value());
+            if (p != null && runId.equals(p.snapshot.runId)) {
+                out.add(p);
+            }
+        }
+        out.sort(Comparator.comparingLong(p -> p.snapshot.version));
+        return out;
+    }
+
+    /** The final snapshot of a bounded run (exactly one is expected). */
+    static ModelSnapshot finalSnapshot(String runId) {
+        List<PublishedSnapshot> last = snapshots(runId).stream().filter(p -> p.last).toList();
+        assertEquals(1, last.size(), "final snapshots of " + runId);
+        return last.get(0).snapshot;
+    }
+
+    /** The final metrics record of a bounded run. */
+    static JsonNode finalMetrics(String runId) {
+        List<JsonNode> last = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TestKafka.readAll(runId + "-metrics")) {
+            JsonNode n = JobJson.tree(r.value());
+            if (n.path("final").asBoolean()) {
+                last.add(n);
+            }
+        }
+        assertEquals(1, last.size(), "final metrics records of " + runId);
+        return last.get(0);
+    }
+
+    static double lossWeight(ModelSnapshot s, String domain) {
+        return s.lossWeight[List.of(s.domains).indexOf(domain)];
+    }
+
+    static double samplingProbability(ModelSnapshot s, String domain) {
+        return s.samplingProbability[List.of(s.domains).indexOf(domain)];
+    }
+
+    static double distance(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < b.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+
+    static double cosineDistance(double[] a, double[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < b.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return aa == 0 || bb == 0 ? 1.0 : 1.0 - ab / Math.sqrt(aa * bb);
+    }
+
+    /** The simulator's mean error of a policy over {@code seeds} seeds at the same data size (cached per JVM). */
+    static double simulatorError(String experiment, String policy, long examples, int seeds) {
+        String key = experiment + "/" + examples + "/" + seeds;
+        SimulationReport report = REFERENCES.computeIfAbsent(key, k -> {
+            SimulationSettings s = new SimulationSettings();
+            s.examples = examples;
+            s.seeds = seeds;
+            s.threads = 2;
+            return Simulator.run(Experiment.named(experiment, 20), s,
+                    List.of(PolicySpec.parse("erma+va"), PolicySpec.parse("fgls+va")));
+        });
+        return report.result(policy).error;
+    }
+}
