@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             SimulateCommand.class,
             ReportCommand.class,
+            BrokerCommand.class,
         })
 public final class DomainMixCommand implements Runnable {
 
