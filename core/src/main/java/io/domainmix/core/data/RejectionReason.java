@@ -16,5 +16,7 @@ public enum RejectionReason {
     LABEL_NOT_BINARY,
     INVALID_WEIGHT,
     INVALID_DOMAIN,
-    UNSUPPORTED_VERSION
+    UNSUPPORTED_VERSION,
+    /** A binary record that cannot be read structurally (wrong magic, truncated, trailing bytes). */
+    MALFORMED_RECORD
 }
