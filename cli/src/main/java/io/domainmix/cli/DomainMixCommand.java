@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Continuous multi-domain training from Kafka on Flink, with separate loss and sampling weights per domain.",
         subcommands = {
             SimulateCommand.class,
+            ProduceCommand.class,
             ReportCommand.class,
             BrokerCommand.class,
         })

@@ -91,8 +91,9 @@ public final class ProgressDisplay implements AutoCloseable {
             lines++;
             for (DeliveryCounters.Domain d : domains) {
                 Long target = targetOf.apply(d.name());
-                b.append(String.format(Locale.ROOT, "%-20s %12d %12s %10.0f\033[K%n", abbreviate(d.name(), 20), d.acked(),
-                        target == null ? "-" : Long.toString(target), rate(d, seconds)));
+                long acked = d.acked();
+                b.append(String.format(Locale.ROOT, "%-20s %12d %12s %10.0f\033[K%n", abbreviate(d.name(), 20), acked,
+                        target == null ? "-" : Long.toString(target), rate(d, acked, seconds)));
                 lines++;
             }
             String x = extra.get();
@@ -107,12 +108,13 @@ public final class ProgressDisplay implements AutoCloseable {
             long total = 0;
             for (DeliveryCounters.Domain d : domains) {
                 Long target = targetOf.apply(d.name());
-                b.append(' ').append(d.name()).append(' ').append(d.acked());
+                long acked = d.acked();
+                b.append(' ').append(d.name()).append(' ').append(acked);
                 if (target != null) {
                     b.append('/').append(target);
                 }
-                b.append(String.format(Locale.ROOT, " (%.0f/s),", rate(d, seconds)));
-                total += d.acked();
+                b.append(String.format(Locale.ROOT, " (%.0f/s),", rate(d, acked, seconds)));
+                total += acked;
             }
             b.append(" total ").append(total);
             String x = extra.get();
@@ -124,8 +126,7 @@ public final class ProgressDisplay implements AutoCloseable {
         out.flush();
     }
 
-    private double rate(DeliveryCounters.Domain d, double seconds) {
-        long acked = d.acked();
+    private double rate(DeliveryCounters.Domain d, long acked, double seconds) {
         Long before = lastAcked.put(d.name(), acked);
         return (acked - (before == null ? 0 : before)) / seconds;
     }
