@@ -101,10 +101,8 @@ public final class DomainMixJob {
 
         SingleOutputStreamOperator<Example> examples = records
                 .process(new ParseExamplesFunction(options.exampleSchema(), options.get(JobOptions.TOPIC_PREFIX), runId))
-                .name("validate").uid("validate");
-        if (parallelism > 0) {
-            examples.setParallelism(parallelism);
-        }
+                .name("validate").uid("validate")
+                .setParallelism(records.getParallelism()); // chained to the source
         examples.getSideOutput(ParseExamplesFunction.REJECTED)
                 .sinkTo(sinks.deadLetters()).name("dead-letter sink").uid("dead-letter-sink");
 
@@ -167,7 +165,8 @@ public final class DomainMixJob {
         }
         DataStream<RawRecord> records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "examples")
                 .uid("example-source");
-        int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
+        int parallelism = options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
+                : options.get(JobOptions.STATISTICS_PARALLELISM);
         if (parallelism > 0) {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }

@@ -158,6 +158,10 @@ public final class JobOptions implements Serializable {
     public static final Option<Integer> STATISTICS_PARALLELISM = Option.of("statistics-parallelism", "int", 0,
             "(job default)", v -> atLeast(parseInt(v), 0),
             "Parallelism of the source, validation and per-domain statistics (the trainer always runs once per run).");
+    public static final Option<Integer> SOURCE_PARALLELISM = Option.of("source-parallelism", "int", 0,
+            "(statistics parallelism)", v -> atLeast(parseInt(v), 0),
+            "Parallelism of the Kafka source and validation. Parallel readers consume their partitions at their own "
+                    + "pace, so when replaying a backlog one reader keeps the domains interleaved as they were produced.");
     public static final Option<Long> SEED = Option.of("seed", "long", 1L, JobOptions::parseLong,
             "Seed of θ₀ and of the trainer's sampling.");
 
@@ -171,7 +175,7 @@ public final class JobOptions implements Serializable {
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, METRICS_EVERY, CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
-            STATISTICS_PARALLELISM, SEED);
+            STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
     /** Where a fresh job starts reading its example topics. */
     public enum StartOffsets {

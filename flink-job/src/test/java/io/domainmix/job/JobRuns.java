@@ -56,7 +56,9 @@ final class JobRuns {
                 "--dead-letter-topic", runId + "-dead-letters",
                 "--bounded",
                 "--checkpoint-interval-ms", "1000",
-                "--statistics-parallelism", "2"));
+                "--statistics-parallelism", "2",
+                // one reader interleaves the per-domain topics of a replayed backlog as they were produced
+                "--source-parallelism", "1"));
         args.addAll(List.of(more));
         return args;
     }

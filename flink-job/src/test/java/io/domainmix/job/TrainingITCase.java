@@ -70,12 +70,16 @@ class TrainingITCase {
         String run = TestKafka.unique("uniform-va");
         runBounded(JobRuns.options(prefix, run, "--loss-weights", "uniform", "--sampling", "va"));
 
-        // ALGORITHMS.md §3: at the optimum M_k = σ_k² C_k d, so p_VA ∝ π λ √M = (√100, √1), mixed with π by ε = 0.05
-        double pure = 10.0 / 11.0;
-        double predicted = 0.95 * pure + 0.05 * 0.5;
+        // ALGORITHMS.md §3: at the optimum M_k = σ_k² C_k d, so with λ = 1 p_VA ∝ π_k √(C_k) = (10 π_1, π_2),
+        // mixed with π by ε = 0.05; π is the recent arrival share the job saw (0.5 each, up to the arrival order)
         ModelSnapshot last = JobRuns.finalSnapshot(run);
+        double pi1 = last.share[List.of(last.domains).indexOf("d1")];
+        double pure = 10 * pi1 / (10 * pi1 + (1 - pi1));
+        double predicted = 0.95 * pure + 0.05 * pi1;
         double p1 = JobRuns.samplingProbability(last, "d1");
-        System.out.printf("linear-scale uniform+va: p1 %.4f, predicted %.4f%n", p1, predicted);
+        System.out.printf("linear-scale uniform+va: p1 %.4f, predicted %.4f (pi1 %.3f; %.4f at pi1 = 0.5)%n", p1,
+                predicted, pi1, 0.95 * 10 / 11 + 0.025);
+        assertEquals(0.5, pi1, 0.1);
         assertEquals(predicted, p1, 0.05);
     }
 
