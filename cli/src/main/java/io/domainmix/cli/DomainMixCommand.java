@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             ReportCommand.class,
             BrokerCommand.class,
+            TrainCommand.class,
         })
 public final class DomainMixCommand implements Runnable {
 
