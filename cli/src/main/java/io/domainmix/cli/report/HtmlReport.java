@@ -26,7 +26,8 @@ final class HtmlReport {
                     + "va sampling should lower it.");
 
     static void write(Path file, String title, TruthDocument truth, ErrorMeasure measure, OracleEstimates oracle,
-                      String reference, List<RunEvaluation> evals, Map<String, Path> plots) throws IOException {
+                      String reference, List<RunEvaluation> evals, Map<String, Path> plots, List<String> domainOrder)
+            throws IOException {
         StringBuilder h = new StringBuilder(1 << 20);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>domainmix report: ")
                 .append(esc(title)).append("</title>\n<style>\n")
@@ -68,7 +69,7 @@ final class HtmlReport {
             h.append("<th>÷ GLS</th>");
         }
         h.append("<th>grad. noise</th><th>predicted</th>");
-        String[] domains = evals.stream().filter(e -> e.domains.length > 0).findFirst().map(e -> e.domains).orElse(new String[0]);
+        List<String> domains = domainOrder;
         for (String d : domains) {
             h.append("<th>λ ").append(esc(d)).append("</th>");
         }

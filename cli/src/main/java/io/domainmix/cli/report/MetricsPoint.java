@@ -75,6 +75,18 @@ public final class MetricsPoint {
         return new MetricsPoint(root);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A record value parsed as metrics, or null when it is not a metrics record. */
+    public static MetricsPoint parse(byte[] value) {
+        try {
+            JsonNode n = value == null ? null : MAPPER.readTree(value);
+            return n != null && isMetrics(n) ? new MetricsPoint(n) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** The index of a domain, or -1. */
     public int indexOf(String domain) {
         for (int i = 0; i < domains.length; i++) {

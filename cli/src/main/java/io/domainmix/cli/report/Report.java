@@ -28,7 +28,7 @@ public final class Report {
 
     /** What was written, and the numbers behind it. */
     public record Result(Path html, Path json, Map<String, Path> plots, List<RunEvaluation> runs,
-                         OracleEstimates oracle, ErrorMeasure measure, String referenceDomain) {}
+                         OracleEstimates oracle, ErrorMeasure measure, String referenceDomain, List<String> domains) {}
 
     /**
      * @param title a heading, e.g. the experiment's name
@@ -70,7 +70,7 @@ public final class Report {
         }
         plots.put("gradient-noise", plot(outDir, "gradient-noise.png",
                 "gradient noise E‖w∇ℓ‖²: measured (solid) and predicted N(p) (dashed)", "second moment", noise, true));
-        for (String d : domainNames(evals)) {
+        for (String d : domainOrder(truth, evals)) {
             String file = "prequential-loss-" + d.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
             List<ReportCharts.Line> lines = new ArrayList<>();
             for (int i = 0; i < evals.size(); i++) {
@@ -86,8 +86,9 @@ public final class Report {
         Path json = outDir.resolve(JSON);
         writeJson(json, title, truth, measure, oracle, reference, evals);
         Path html = outDir.resolve(HTML);
-        HtmlReport.write(html, title, truth, measure, oracle, reference, evals, plots);
-        return new Result(html, json, plots, evals, oracle, measure, reference);
+        List<String> domains = domainOrder(truth, evals);
+        HtmlReport.write(html, title, truth, measure, oracle, reference, evals, plots, domains);
+        return new Result(html, json, plots, evals, oracle, measure, reference, domains);
     }
 
     private static Path plot(Path dir, String file, String title, String yLabel, List<ReportCharts.Line> lines, boolean logY)
@@ -130,12 +131,14 @@ public final class Report {
         return "d1";
     }
 
-    private static Set<String> domainNames(List<RunEvaluation> evals) {
+    /** The truth's domain order (the experiment's), then any other domain the runs saw. */
+    private static List<String> domainOrder(TruthDocument truth, List<RunEvaluation> evals) {
         Set<String> out = new LinkedHashSet<>();
+        truth.domains().forEach(d -> out.add(d.name()));
         for (RunEvaluation e : evals) {
-            out.addAll(e.prequentialLoss.keySet());
+            out.addAll(List.of(e.domains));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The arrivals per domain of the run that saw the most examples (all runs read the same data). */
