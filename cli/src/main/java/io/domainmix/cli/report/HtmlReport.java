@@ -48,9 +48,9 @@ final class HtmlReport {
                 h.append(i > 0 ? "; " : "").append("<b>").append(esc(d.name())).append("</b> (feature scale C = ")
                         .append(Report.format(d.featureScale()));
                 if (d.flipRate() > 0) {
-                    h.append(", label flips q = ").append(Report.format(d.flipRate()));
+                    h.append(", label flips q = ").append(plain(d.flipRate()));
                 } else {
-                    h.append(", noise σ² = ").append(Report.format(d.noiseVariance()));
+                    h.append(", noise σ² = ").append(plain(d.noiseVariance()));
                 }
                 h.append(')');
             }
@@ -111,6 +111,11 @@ final class HtmlReport {
         h.append("<p>The series behind every plot are in <code>").append(Report.JSON).append("</code>.</p>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    /** A setting as it was written: 20, not 20.0000. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     static String esc(String s) {
