@@ -5,6 +5,8 @@ import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.RunRecords;
 import io.domainmix.cli.report.TopicContents;
 import io.domainmix.cli.report.TruthDocument;
+import io.domainmix.core.model.ModelType;
+import io.domainmix.core.sim.PolicySpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
                 }
             }
             TruthDocument t = readTruth(truth);
-            List<RunRecords> runs = reader.runs();
+            List<RunRecords> runs = inGridOrder(reader.runs());
             Report.Result r = Report.write(runs, t, out, title != null ? title : t.name());
             System.out.printf(Locale.ROOT, "%d runs, %d snapshots, %d metrics records (%d other records skipped)%n",
                     runs.size(), reader.snapshotCount(), reader.metricsCount(), reader.skippedCount());
@@ -80,6 +82,20 @@ final class ReportCommand implements Callable<Integer> {
             System.err.println("domainmix report: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * Runs of the policy grid in the grid's order (so that colours and rows match the demo's
+     * reports whatever order the sources were given in), other runs after them as read.
+     */
+    static List<RunRecords> inGridOrder(List<RunRecords> runs) {
+        List<String> grid = PolicySpec.defaultGrid(ModelType.LINEAR).stream().map(PolicySpec::name).toList();
+        List<RunRecords> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingInt(r -> {
+            int i = grid.indexOf(r.label());
+            return i < 0 ? grid.size() : i;
+        }));
+        return sorted;
     }
 
     private String requireKafka(String source) {

@@ -88,6 +88,8 @@ final class ReportCharts {
         if (logY && anyPositive) {
             LogAxis y = new LogAxis(yLabel);
             y.setSmallestValue(1e-12);
+            // plain tick values (0.316, 0.1, ...) read better than fractional powers of ten
+            y.setNumberFormatOverride(new java.text.DecimalFormat("0.####"));
             y.setAutoRange(true);
             plot.setRangeAxis(y);
         } else {

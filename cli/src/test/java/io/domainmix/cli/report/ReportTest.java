@@ -53,12 +53,14 @@ class ReportTest {
     @Test
     void commandWritesHtmlPlotsAndSeriesOfEveryPolicy() throws IOException {
         Path out = dir.resolve("out");
-        List<String> args = new ArrayList<>(List.of("report", "--truth", truth.toString(), "--out", out.toString(),
-                "--snapshots", snapshots.toString()));
-        for (Path m : metrics) {
+        List<String> args = new ArrayList<>(List.of("report", "--truth", truth.toString(), "--out", out.toString()));
+        // metrics first and in reverse: the report still lists the runs in the grid's order
+        for (int i = metrics.size() - 1; i >= 0; i--) {
             args.add("--metrics");
-            args.add(m.toString());
+            args.add(metrics.get(i).toString());
         }
+        args.add("--snapshots");
+        args.add(snapshots.toString());
         int code = DomainMixCommand.commandLine().execute(args.toArray(new String[0]));
         assertEquals(0, code);
 
@@ -82,7 +84,9 @@ class ReportTest {
         }
 
         JsonNode json = new ObjectMapper().readTree(out.resolve(Report.JSON).toFile());
-        assertEquals(POLICIES.size(), json.path("runs").size());
+        List<String> order = new ArrayList<>();
+        json.path("runs").forEach(r -> order.add(r.path("policy").asText()));
+        assertEquals(POLICIES, order, "grid order");
         for (JsonNode run : json.path("runs")) {
             JsonNode series = run.path("series");
             for (String name : List.of("error", "lambda1", "p1", "noiseMeasured", "noisePredicted")) {
