@@ -47,6 +47,7 @@ public final class Trainer {
     private final double[] gradient;
     private final double[] stepDirection;
     private final double[] slotFeatures;
+    private final double[] publishedAverage;
     private final int dim;
 
     public Trainer(TrainerSettings settings, TrainerState state) {
@@ -58,6 +59,7 @@ public final class Trainer {
         this.gradient = new double[model.parameterCount()];
         this.stepDirection = new double[model.parameterCount()];
         this.slotFeatures = new double[dim];
+        this.publishedAverage = new double[model.parameterCount()];
         attach(state);
     }
 
@@ -312,8 +314,8 @@ public final class Trainer {
     }
 
     /**
-     * Tail averaging that needs no stream length: windows [2^j, 2^{j+1}) of steps; the published
-     * average is the current window's or the last completed one's, whichever holds more steps.
+     * Tail averaging that needs no stream length: running means over windows [2^j, 2^{j+1}) of
+     * steps; {@link #averagedTheta()} combines the current window with the last completed one.
      */
     private void updateAverage() {
         if (s.step >= s.averageWindowEnd) {
@@ -332,12 +334,28 @@ public final class Trainer {
         }
     }
 
-    /** θ̄: the model to publish and serve (θ itself when averaging is off or no step yet). */
+    /**
+     * θ̄: the model to publish and serve (θ itself when averaging is off or no step yet): the
+     * average over the last completed window and the current one, i.e. over steps
+     * [2^{j−1}, t), the newest half to three quarters of the trajectory. It moves with every
+     * step (publishing one window alone would freeze it for long stretches) and is long enough
+     * to average SGD's noise, recent enough to have forgotten the start. Read-only; valid until
+     * the next call.
+     */
     public double[] averagedTheta() {
         if (!settings.averaging || s.step == 0) {
             return s.theta;
         }
-        return s.averageCurrentCount >= s.averagePreviousCount ? s.averageCurrent : s.averagePrevious;
+        long np = s.averagePreviousCount;
+        long nc = s.averageCurrentCount;
+        if (np == 0) {
+            return s.averageCurrent;
+        }
+        double a = (double) np / (np + nc);
+        for (int j = 0; j < publishedAverage.length; j++) {
+            publishedAverage[j] = a * s.averagePrevious[j] + (1.0 - a) * s.averageCurrent[j];
+        }
+        return publishedAverage;
     }
 
     public double[] theta() {
