@@ -228,7 +228,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (broker != null) {
-            broker.close();
+            try {
+                broker.close();
+            } catch (RuntimeException e) {
+                // stopping: the temporary directory is left for the system to clean
+            }
         }
     }
 }
