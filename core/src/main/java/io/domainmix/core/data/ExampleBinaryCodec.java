@@ -45,7 +45,6 @@ public final class ExampleBinaryCodec implements Serializable {
     static final int HAS_TIMESTAMP = 1 << 3;
     private static final int KNOWN_FLAGS = HAS_DOMAIN | HAS_WEIGHT | HAS_ID | HAS_TIMESTAMP;
     private static final int HEADER_BYTES = 3;
-    private static final int MAX_DOMAIN_LENGTH = 249; // as in the JSON codec: domains become topic suffixes
 
     private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -156,24 +155,7 @@ public final class ExampleBinaryCodec implements Serializable {
         if (pos != value.length) {
             return malformed((value.length - pos) + " trailing bytes after the last field");
         }
-        if (!Double.isFinite(y)) {
-            return DecodeResult.rejected(RejectionReason.NON_FINITE_VALUE, "y is " + y);
-        }
-        if (!schema.labelKind().accepts(y)) {
-            return DecodeResult.rejected(RejectionReason.LABEL_NOT_BINARY, "y is " + y + "; a classifier needs 0 or 1");
-        }
-        if (!Double.isFinite(weight) || weight < 0) {
-            return DecodeResult.rejected(RejectionReason.INVALID_WEIGHT, "w is " + weight + "; it must be finite and >= 0");
-        }
-        if (domain == null) {
-            domain = keyDomain != null && !keyDomain.isEmpty() ? keyDomain : topicDomain;
-        }
-        if (domain == null || domain.isEmpty() || domain.length() > MAX_DOMAIN_LENGTH) {
-            return DecodeResult.rejected(RejectionReason.INVALID_DOMAIN,
-                    domain == null || domain.isEmpty() ? "no domain in the record, key or topic"
-                            : "domain name longer than " + MAX_DOMAIN_LENGTH + " characters");
-        }
-        return DecodeResult.accepted(new Example(domain, x, y, weight, id, ts));
+        return ExampleValidation.accept(schema, domain, keyDomain, topicDomain, x, y, weight, id, ts);
     }
 
     /** Encodes an example (domain, x, y, and w/id/ts where set, as the JSON encoder does). */

@@ -28,7 +28,6 @@ import java.util.Arrays;
  */
 public final class ExampleJsonCodec implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_DOMAIN_LENGTH = 249; // Kafka's topic-name limit: domains become topic suffixes
     private static final int INITIAL_FEATURE_CAPACITY = 32;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -171,28 +170,12 @@ public final class ExampleJsonCodec implements Serializable {
         if (!hasY) {
             return DecodeResult.rejected(RejectionReason.MISSING_LABEL, "field y is missing");
         }
-        if (!Double.isFinite(y)) {
-            return DecodeResult.rejected(RejectionReason.NON_FINITE_VALUE, "y is " + y);
-        }
         if (dim == 0 || (schema.dimension() > 0 && dim != schema.dimension())) {
             return DecodeResult.rejected(RejectionReason.WRONG_DIMENSION,
                     "x has " + dim + " values; the run expects " + (schema.dimension() > 0 ? schema.dimension() : "at least 1"));
         }
-        if (!schema.labelKind().accepts(y)) {
-            return DecodeResult.rejected(RejectionReason.LABEL_NOT_BINARY, "y is " + y + "; a classifier needs 0 or 1");
-        }
-        if (!Double.isFinite(weight) || weight < 0) {
-            return DecodeResult.rejected(RejectionReason.INVALID_WEIGHT, "w is " + weight + "; it must be finite and >= 0");
-        }
-        if (domain == null) {
-            domain = keyDomain != null && !keyDomain.isEmpty() ? keyDomain : topicDomain;
-        }
-        if (domain == null || domain.isEmpty() || domain.length() > MAX_DOMAIN_LENGTH) {
-            return DecodeResult.rejected(RejectionReason.INVALID_DOMAIN,
-                    domain == null || domain.isEmpty() ? "no domain in the record, key or topic"
-                            : "domain name longer than " + MAX_DOMAIN_LENGTH + " characters");
-        }
-        return DecodeResult.accepted(new Example(domain, dim == x.length ? x : Arrays.copyOf(x, dim), y, weight, id, ts));
+        return ExampleValidation.accept(schema, domain, keyDomain, topicDomain,
+                dim == x.length ? x : Arrays.copyOf(x, dim), y, weight, id, ts);
     }
 
     /** Encodes an example in the wire format (domain, x, y, and w/id/ts where set). */
