@@ -15,6 +15,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import kafka.server.Server;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
@@ -116,23 +118,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM)}, through reflection:
-     * the configuration classes' supertypes live in kafka-server, which kafka_2.13 puts on the
-     * runtime classpath only, and compiling against them would pin one more Kafka artifact.
-     */
+    /** A combined broker and controller (KRaft) server for the properties. */
     private static Server raftServer(Properties props) {
-        try {
-            Class<?> configClass = Class.forName("kafka.server.KafkaConfig");
-            Object config = configClass.getMethod("fromProps", Properties.class, boolean.class).invoke(null, props, false);
-            return (Server) Class.forName("kafka.server.KafkaRaftServer").getConstructor(configClass, Time.class)
-                    .newInstance(config, Time.SYSTEM);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable c = e.getCause();
-            throw c instanceof RuntimeException r ? r : new BrokerStartException("invalid broker configuration: " + c, c);
-        } catch (ReflectiveOperationException e) {
-            throw new BrokerStartException("the Kafka server classes are missing from the classpath: " + e, e);
-        }
+        return new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     }
 
     static Properties serverProperties(Path dir, int port, int controllerPort) {
