@@ -66,6 +66,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Options: {@code --examples N} (1,000,000), {@code --dim d} (20), {@code --partitions P} per
  * domain topic (2), {@code --parallelism 1,2}, {@code --policies uniform+proportional,erma+va,fgls+va},
+ * {@code --repeat R} (1: every measurement R times, interleaved; medians and per-repeat ratios),
  * {@code --experiment linear-noise}, {@code --broker-heap 1g}, {@code --bootstrap-servers host:port}
  * (use a running broker instead of starting one), {@code --skip-job}, {@code --heap-trace}
  * (after-GC heap by tenth of each job run).
@@ -83,10 +84,12 @@ public final class ThroughputHarness {
     String experiment = "linear-noise";
     String brokerHeap = "1g";
     String bootstrapServers;
+    int repeat = 1;
     boolean skipJob;
+    boolean onlyJobs;
     boolean heapTrace;
 
-    private final Map<String, Measurement> results = new LinkedHashMap<>();
+    private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
     private ProcessHandle broker;
 
     /** One measured line of the table. */
@@ -116,7 +119,9 @@ public final class ThroughputHarness {
                 case "--experiment" -> experiment = args[++i];
                 case "--broker-heap" -> brokerHeap = args[++i];
                 case "--bootstrap-servers" -> bootstrapServers = args[++i];
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--skip-job" -> skipJob = true;
+                case "--only-jobs" -> onlyJobs = true;
                 case "--heap-trace" -> heapTrace = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class documentation");
             }
@@ -147,14 +152,14 @@ public final class ThroughputHarness {
             // a tenth as much again, in its own topics, so that every path runs compiled before it is timed
             String warmPrefix = prefix + "-warmup";
             String warmBinaryPrefix = prefix + "-warmup-binary";
-            long warmExamples = Math.max(20_000, examples / 10);
+            long warmExamples = Math.max(50_000, examples / 10);
             List<String> all = new ArrayList<>();
             for (String pre : List.of(prefix, binaryPrefix, warmPrefix, warmBinaryPrefix)) {
                 domains.forEach(d -> all.add(pre + "." + d));
             }
             createTopics(all);
-            produce(ex, prefix, binaryPrefix, examples, SEED);
-            produce(ex, warmPrefix, warmBinaryPrefix, warmExamples, SEED + 1);
+            produce(ex, prefix, onlyJobs ? null : binaryPrefix, examples, SEED);
+            produce(ex, warmPrefix, onlyJobs ? null : warmBinaryPrefix, warmExamples, SEED + 1);
             List<String> jsonTopics = topics(prefix, domains);
             List<String> binaryTopics = topics(binaryPrefix, domains);
 
@@ -164,49 +169,62 @@ public final class ThroughputHarness {
             ToLongFunction<ConsumerRecord<byte[], byte[]>> raw = r -> r.value().length;
             ToLongFunction<ConsumerRecord<byte[], byte[]>> fromJson = r -> decoded(json.decode(r.value(), key(r), null));
             ToLongFunction<ConsumerRecord<byte[], byte[]>> fromBinary = r -> decoded(binary.decode(r.value(), key(r), null));
-            consume(topics(warmPrefix, domains), 1, fromJson, warmExamples);
-            consume(topics(warmBinaryPrefix, domains), 1, fromBinary, warmExamples);
-            for (int threads : List.of(1, 2)) {
-                String t = threads + " thread" + (threads > 1 ? "s" : "");
-                measure("a raw consume, " + t, () -> consume(jsonTopics, threads, raw, examples));
-                measure("a consume + JSON decode, " + t, () -> consume(jsonTopics, threads, fromJson, examples));
-                measure("a consume + binary decode, " + t, () -> consume(binaryTopics, threads, fromBinary, examples));
-            }
-
             Example[] pool = BenchmarkData.pool(experiment, dimension, POOL);
             byte[][] jsonPool = new byte[POOL][];
             for (int i = 0; i < POOL; i++) {
                 jsonPool[i] = ExampleJsonCodec.encode(pool[i]);
             }
+            Map<String, TrainerSettings> settingsByPolicy = new LinkedHashMap<>();
             for (String policy : policies) {
-                TrainerSettings settings = jobOptions(policy, 1, "in-memory", prefix).trainerSettings();
-                inMemory(settings, pool, jsonPool, json, true, true, warmExamples);
-                inMemory(settings, pool, null, null, true, true, warmExamples);
+                settingsByPolicy.put(policy, jobOptions(policy, 1, "in-memory", prefix).trainerSettings());
             }
-            for (String policy : policies) {
-                TrainerSettings settings = jobOptions(policy, 1, "in-memory", prefix).trainerSettings();
-                measure("b in-memory statistics + trainer, " + policy,
-                        () -> inMemory(settings, pool, null, null, true, true, examples));
+            TrainerSettings plain = settingsByPolicy.get(policies.get(0));
+
+            if (!onlyJobs) {
+                consume(topics(warmPrefix, domains), 1, fromJson, warmExamples);
+                consume(topics(warmBinaryPrefix, domains), 1, fromBinary, warmExamples);
+                for (TrainerSettings settings : settingsByPolicy.values()) {
+                    inMemory(settings, pool, jsonPool, json, true, true, warmExamples);
+                    inMemory(settings, pool, null, null, true, true, warmExamples);
+                }
+                serializerRoundTrips(pool, false, warmExamples);
+                serializerRoundTrips(pool, true, warmExamples);
+                for (int r = 0; r < repeat; r++) {
+                    for (int threads : List.of(1, 2)) {
+                        String t = threads + " thread" + (threads > 1 ? "s" : "");
+                        measure("a raw consume of JSON records, " + t, () -> consume(jsonTopics, threads, raw, examples));
+                        measure("a raw consume of binary records, " + t, () -> consume(binaryTopics, threads, raw, examples));
+                        measure("a consume + JSON decode, " + t, () -> consume(jsonTopics, threads, fromJson, examples));
+                        measure("a consume + binary decode, " + t, () -> consume(binaryTopics, threads, fromBinary, examples));
+                    }
+                    for (String policy : policies) {
+                        TrainerSettings settings = settingsByPolicy.get(policy);
+                        measure("b statistics + trainer, " + policy,
+                                () -> inMemory(settings, pool, null, null, true, true, examples));
+                    }
+                    measure("b statistics only, " + policies.get(0), () -> inMemory(plain, pool, null, null, true, false, examples));
+                    measure("b trainer only, " + policies.get(0), () -> inMemory(plain, pool, null, null, false, true, examples));
+                    measure("b JSON decode + statistics + trainer, " + policies.get(0),
+                            () -> inMemory(plain, pool, jsonPool, json, true, true, examples));
+                    measure("b Flink serializer round trip, Example", () -> serializerRoundTrips(pool, false, examples));
+                    measure("b Flink serializer round trip, TrainerInput", () -> serializerRoundTrips(pool, true, examples));
+                }
             }
-            TrainerSettings plain = jobOptions(policies.get(0), 1, "in-memory", prefix).trainerSettings();
-            measure("b in-memory statistics only, " + policies.get(0),
-                    () -> inMemory(plain, pool, null, null, true, false, examples));
-            measure("b in-memory trainer only, " + policies.get(0),
-                    () -> inMemory(plain, pool, null, null, false, true, examples));
-            measure("b JSON decode + statistics + trainer, " + policies.get(0),
-                    () -> inMemory(plain, pool, jsonPool, json, true, true, examples));
 
             if (!skipJob) {
                 System.out.println(domainPlacement(domains));
-                int widest = parallelisms.stream().max(Integer::compare).orElse(1);
-                runJob(warmPrefix, policies.get(0), widest, warmExamples, true);
                 for (int p : parallelisms) {
-                    for (String policy : policies) {
-                        runJob(prefix, policy, p, examples, false);
+                    runJob(warmPrefix, policies.get(0), p, warmExamples, true);
+                }
+                for (int r = 0; r < repeat; r++) {
+                    for (int p : parallelisms) {
+                        for (String policy : policies) {
+                            runJob(prefix, policy, p, examples, false);
+                        }
                     }
                 }
             }
-            printRatios();
+            printSummary();
         } finally {
             if (child != null) {
                 child.close();
@@ -230,31 +248,56 @@ public final class ThroughputHarness {
         }
     }
 
-    /** {@code count} arrivals of the experiment, each written as JSON to {@code prefix.<domain>} and as binary to {@code binaryPrefix.<domain>}. */
-    private void produce(Experiment ex, String prefix, String binaryPrefix, long count, long seed) {
+    /**
+     * {@code count} arrivals of the experiment, written as JSON to {@code prefix.<domain>} and as
+     * binary to {@code binaryPrefix.<domain>}, one producer thread per format.
+     */
+    private void produce(Experiment ex, String prefix, String binaryPrefix, long count, long seed) throws Exception {
+        long t0 = System.nanoTime();
+        long[] bytes = new long[2];
+        Thread binaryWriter = new Thread(() -> {
+            if (binaryPrefix != null) {
+                bytes[1] = produce(ex, binaryPrefix, count, seed, ExampleBinaryCodec::encode);
+            }
+        }, "produce-binary");
+        binaryWriter.start();
+        bytes[0] = produce(ex, prefix, count, seed, ExampleJsonCodec::encode);
+        binaryWriter.join();
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "produced %,d examples to %s.* in each format in %.1f s (%,.0f/s per format; mean record %.0f B JSON, %.0f B binary)%n",
+                count, prefix, s, count / s, (double) bytes[0] / count, (double) bytes[1] / count);
+    }
+
+    private long produce(Experiment ex, String prefix, long count, long seed, java.util.function.Function<Example, byte[]> encoder) {
         Properties p = clientProperties();
         p.setProperty("linger.ms", "20");
         p.setProperty("batch.size", String.valueOf(512 * 1024));
-        long t0 = System.nanoTime();
-        long jsonBytes = 0;
-        long binaryBytes = 0;
+        // a starved broker on a busy machine may take long to acknowledge; wait rather than drop
+        p.setProperty("delivery.timeout.ms", String.valueOf(TimeUnit.MINUTES.toMillis(10)));
+        p.setProperty("request.timeout.ms", String.valueOf(TimeUnit.MINUTES.toMillis(2)));
+        long bytes = 0;
+        AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(seed), seed);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < count; i++) {
                 Example e = arrivals.next();
-                byte[] key = e.domain.getBytes(StandardCharsets.UTF_8);
-                byte[] j = ExampleJsonCodec.encode(e);
-                byte[] b = ExampleBinaryCodec.encode(e);
-                jsonBytes += j.length;
-                binaryBytes += b.length;
-                producer.send(new ProducerRecord<>(prefix + "." + e.domain, key, j));
-                producer.send(new ProducerRecord<>(binaryPrefix + "." + e.domain, key, b));
+                byte[] value = encoder.apply(e);
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8), value),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failed.incrementAndGet();
+                                firstFailure.compareAndSet(null, error);
+                            }
+                        });
             }
             producer.flush();
         }
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "produced %,d examples to %s.* twice in %.1f s (%,.0f/s per format; mean record %.0f B JSON, %.0f B binary)%n",
-                count, prefix, s, count / s, (double) jsonBytes / count, (double) binaryBytes / count);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " records to " + prefix + ".* were not written", firstFailure.get());
+        }
+        return bytes;
     }
 
     // ------------------------------------------------------------------ (a) plain consumer
@@ -393,6 +436,46 @@ public final class ThroughputHarness {
         return new Timed(count, s, training ? String.format(Locale.ROOT, "%,.0f steps/s", trainer.step() / s) : "");
     }
 
+    /**
+     * What every keyBy costs per record besides the network stack: Flink's serializer (the POJO
+     * serializer the job's types get) writing a record to bytes and reading it back, as the
+     * statistics operator's input (Example) and the trainer's (TrainerInput).
+     */
+    private Timed serializerRoundTrips(Example[] pool, boolean asTrainerInput, long count) throws Exception {
+        org.apache.flink.api.common.serialization.SerializerConfigImpl config =
+                new org.apache.flink.api.common.serialization.SerializerConfigImpl();
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
+        org.apache.flink.core.memory.DataInputDeserializer in = new org.apache.flink.core.memory.DataInputDeserializer();
+        long sum = 0;
+        long t0;
+        if (asTrainerInput) {
+            org.apache.flink.api.common.typeutils.TypeSerializer<io.domainmix.job.TrainerInput> ser =
+                    org.apache.flink.api.common.typeinfo.TypeInformation.of(io.domainmix.job.TrainerInput.class).createSerializer(config);
+            t0 = System.nanoTime();
+            for (long n = 0; n < count; n++) {
+                out.clear();
+                ser.serialize(io.domainmix.job.TrainerInput.of(pool[(int) (n & (POOL - 1))]), out);
+                in.setBuffer(out.getSharedBuffer(), 0, out.length());
+                sum += ser.deserialize(in).example.x.length;
+            }
+        } else {
+            org.apache.flink.api.common.typeutils.TypeSerializer<Example> ser =
+                    org.apache.flink.api.common.typeinfo.TypeInformation.of(Example.class).createSerializer(config);
+            t0 = System.nanoTime();
+            for (long n = 0; n < count; n++) {
+                out.clear();
+                ser.serialize(pool[(int) (n & (POOL - 1))], out);
+                in.setBuffer(out.getSharedBuffer(), 0, out.length());
+                sum += ser.deserialize(in).x.length;
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (sum != count * dimension) {
+            throw new IllegalStateException("a round trip lost features");
+        }
+        return new Timed(count, s, String.format(Locale.ROOT, "%d B per record", out.length()));
+    }
+
     // ------------------------------------------------------------------ (c–e) the job
 
     /** The job's options for a run; the in-memory loop takes its trainer settings and intervals from the same. */
@@ -415,24 +498,27 @@ public final class ThroughputHarness {
         String label = label(policy) + " job " + policy + ", p = " + parallelism;
         long baseline = HeapMonitor.liveHeapNow();
         HeapMonitor heap = new HeapMonitor();
-        CpuClock cpu = new CpuClock(broker);
+        CpuProbe cpu = new CpuProbe(broker);
         long t0 = System.nanoTime();
         JobExecutionResult result = env.execute(options.jobName());
         double wall = (System.nanoTime() - t0) / 1e9;
-        double[] cpuSeconds = cpu.elapsed();
+        cpu.close();
         heap.close();
 
-        double[] steady = steadyRate(runId + "-metrics");
-        long seen = (long) steady[2];
-        if (seen != expected) {
-            throw new IllegalStateException(label + ": the job's final metrics saw " + seen + " examples, expected " + expected);
+        SteadyWindow steady = steadyWindow(runId + "-metrics", expected);
+        if (steady.finalSeen() != expected) {
+            throw new IllegalStateException(label + ": the job's final metrics saw " + steady.finalSeen()
+                    + " examples, expected " + expected);
         }
         if (warmUp) {
             System.out.printf(Locale.ROOT, "warm-up job (%s, p = %d) over %,d examples: %.1f s%n", policy, parallelism, expected, wall);
             return;
         }
-        double steadySeconds = steady[1] > 0 ? steady[1] : wall;
-        double steadyExamples = steady[1] > 0 ? steady[0] : expected;
+        if (!steady.usable()) {
+            throw new IllegalStateException(label + ": too few metrics records for a steady window; use more examples");
+        }
+        CpuProbe.Sample window = cpu.between(steady.fromMs(), steady.toMs());
+        long steadyExamples = steady.toSeen() - steady.fromSeen();
         String note = String.format(Locale.ROOT,
                 "wall %.1f s incl. start-up (%,.0f/s); heap: baseline %d MB, peak after GC %d MB, peak used %d MB, %d GCs",
                 wall, expected / wall, baseline >> 20, heap.peakAfterGc() >> 20, heap.peakUsed() >> 20, heap.collections());
@@ -443,10 +529,13 @@ public final class ThroughputHarness {
             }
             note += b;
         }
-        // the steady window covers part of the run; CPU is charged in proportion
-        double share = steadySeconds / wall;
-        record(new Measurement(label, (long) steadyExamples, steadySeconds, cpuSeconds[0] * share,
-                cpuSeconds[1] * share, note));
+        record(new Measurement(label, steadyExamples, steady.seconds(), window.processWithoutJit(), window.broker(),
+                withJit(note, window, steadyExamples)));
+        System.out.printf(Locale.ROOT, "      CPU per example in the steady window (%,d examples, %.1f s), by thread group:%n",
+                steadyExamples, steady.seconds());
+        for (String line : CpuProbe.perExample(window, steadyExamples)) {
+            System.out.println("      " + line);
+        }
         if (result.getNetRuntime(TimeUnit.MILLISECONDS) <= 0) {
             throw new IllegalStateException("the job reported no runtime");
         }
@@ -461,15 +550,25 @@ public final class ThroughputHarness {
         };
     }
 
+    /** The steady part of a run: examples seen and wall-clock time at its start and end, and the final count. */
+    record SteadyWindow(long fromSeen, long fromMs, long toSeen, long toMs, long finalSeen) {
+        boolean usable() {
+            return toSeen > fromSeen && toMs > fromMs;
+        }
+
+        double seconds() {
+            return (toMs - fromMs) / 1e3;
+        }
+    }
+
     /**
-     * From the run's metrics records: {examples between the first record and the final one,
-     * seconds between them, examples seen at the end}. Seconds is 0 when there are too few records.
+     * From the run's metrics records (examples seen, trainer's clock): from the first record past
+     * 5% of the input (start-up and the first compilations behind) to the last record before the
+     * final one (which waits for the end of input to be detected).
      */
-    private double[] steadyRate(String metricsTopic) throws Exception {
-        long firstSeen = -1;
-        long firstTs = 0;
-        long lastSeen = -1;
-        long lastTs = 0;
+    private SteadyWindow steadyWindow(String metricsTopic, long expected) throws Exception {
+        List<long[]> points = new ArrayList<>(); // {seen, ts}
+        long finalSeen = -1;
         try (KafkaConsumer<byte[], byte[]> c = consumer()) {
             List<TopicPartition> parts = c.partitionsFor(metricsTopic, Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(metricsTopic, i.partition())).toList();
@@ -480,22 +579,18 @@ public final class ThroughputHarness {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     JsonNode m = JSON.readTree(r.value());
                     long seen = m.path("examplesSeen").asLong();
-                    long ts = m.path("timestamp").asLong();
-                    if (firstSeen < 0 || seen < firstSeen) {
-                        firstSeen = seen;
-                        firstTs = ts;
-                    }
-                    if (seen > lastSeen || (seen == lastSeen && m.path("final").asBoolean())) {
-                        lastSeen = seen;
-                        lastTs = ts;
+                    if (m.path("final").asBoolean()) {
+                        finalSeen = Math.max(finalSeen, seen);
+                    } else {
+                        points.add(new long[] {seen, m.path("timestamp").asLong()});
                     }
                 }
             }
         }
-        if (lastSeen <= firstSeen || lastTs <= firstTs) {
-            return new double[] {0, 0, lastSeen};
-        }
-        return new double[] {lastSeen - firstSeen, (lastTs - firstTs) / 1e3, lastSeen};
+        points.sort(java.util.Comparator.comparingLong(p -> p[0]));
+        long[] from = points.stream().filter(p -> p[0] >= expected / 20).findFirst().orElse(new long[] {0, 0});
+        long[] to = points.isEmpty() ? new long[] {0, 0} : points.get(points.size() - 1);
+        return new SteadyWindow(from[0], from[1], to[0], to[1], finalSeen);
     }
 
     /** Which statistics subtask each domain's key goes to, at each parallelism: keyed state cannot spread one domain. */
@@ -523,74 +618,113 @@ public final class ThroughputHarness {
     }
 
     private void measure(String label, Run r) throws Exception {
-        CpuClock cpu = new CpuClock(broker);
-        Timed t = r.run();
-        double[] c = cpu.elapsed();
-        record(new Measurement(label, t.examples(), t.seconds(), c[0], c[1], t.note()));
+        try (CpuProbe cpu = new CpuProbe(broker)) {
+            Timed t = r.run();
+            CpuProbe.Sample c = cpu.total();
+            record(new Measurement(label, t.examples(), t.seconds(), c.processWithoutJit(), c.broker(),
+                    withJit(t.note(), c, t.examples())));
+        }
+    }
+
+    private static String withJit(String note, CpuProbe.Sample cpu, long examples) {
+        double jit = cpu.groups().getOrDefault(CpuProbe.JIT, 0.0);
+        String j = String.format(Locale.ROOT, "JIT %.2f µs/ex", 1e6 * jit / examples);
+        return note.isEmpty() ? j : j + "; " + note;
     }
 
     private void record(Measurement m) {
-        results.put(m.label(), m);
-        System.out.printf(Locale.ROOT, "%-52s %,12.0f ex/s  %6.2f µs CPU/ex (broker %5.2f)  %s%n", m.label(), m.rate(),
-                1e6 * m.cpuSeconds() / m.examples(), 1e6 * m.brokerCpuSeconds() / m.examples(), m.note());
+        results.computeIfAbsent(m.label(), k -> new ArrayList<>()).add(m);
+        System.out.println(line(m, ""));
     }
 
-    private void printRatios() {
+    private static String line(Measurement m, String suffix) {
+        return String.format(Locale.ROOT, "%-48s %,11.0f ex/s  %6.2f µs CPU/ex  broker %5.2f µs/ex%s  %s", m.label(), m.rate(),
+                1e6 * m.cpuSeconds() / m.examples(), 1e6 * m.brokerCpuSeconds() / m.examples(), suffix, m.note());
+    }
+
+    /** The run with the median rate of a label (the lower middle one for an even count). */
+    private Measurement median(String label) {
+        List<Measurement> runs = results.get(label);
+        if (runs == null || runs.isEmpty()) {
+            return null;
+        }
+        List<Measurement> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(Measurement::rate));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static double cpuPerExample(Measurement m) {
+        return (m.cpuSeconds() + m.brokerCpuSeconds()) / m.examples();
+    }
+
+    private void printSummary() {
         System.out.println();
-        System.out.println("ratios (one run, same machine):");
+        System.out.printf(Locale.ROOT, "summary (median of %d runs by rate; CPU: every thread of this JVM except the JIT compilers;%n"
+                + "the broker is a separate process):%n", repeat);
+        for (String label : results.keySet()) {
+            List<Measurement> runs = results.get(label);
+            double lo = runs.stream().mapToDouble(Measurement::rate).min().orElse(0);
+            double hi = runs.stream().mapToDouble(Measurement::rate).max().orElse(0);
+            String range = runs.size() > 1 ? String.format(Locale.ROOT, " (runs %,.0f–%,.0f)", lo, hi) : "";
+            System.out.println(line(median(label), range));
+        }
+        System.out.println();
+        System.out.println("ratios of examples/s, per repeat and [median]; in parentheses the same by CPU cost per example");
+        System.out.println("(this JVM without JIT, + broker), which contention on a shared machine disturbs less:");
         for (int p : parallelisms) {
             String threads = p == 1 ? "1 thread" : p + " threads";
-            Measurement a = results.get("a consume + JSON decode, " + threads);
-            Measurement c = results.get("c job uniform+proportional, p = " + p);
-            Measurement d = results.get("d job erma+va, p = " + p);
-            Measurement e = results.get("e job fgls+va, p = " + p);
-            if (a != null && c != null) {
-                System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) = %.2f", p, c.rate() / a.rate());
-                if (d != null) {
-                    System.out.printf(Locale.ROOT, "   (d)/(c) = %.2f", d.rate() / c.rate());
-                }
-                if (e != null) {
-                    System.out.printf(Locale.ROOT, "   (e)/(c) = %.2f", e.rate() / c.rate());
-                }
-                System.out.println();
+            List<Measurement> a = results.get("a consume + JSON decode, " + threads);
+            List<Measurement> c = results.get("c job uniform+proportional, p = " + p);
+            List<Measurement> d = results.get("d job erma+va, p = " + p);
+            List<Measurement> e = results.get("e job fgls+va, p = " + p);
+            if (a == null || c == null) {
+                continue;
             }
+            System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) %s   (d)/(c) %s   (e)/(c) %s%n", p, ratios(c, a), ratios(d, c), ratios(e, c));
         }
-        Measurement a1 = results.get("a consume + JSON decode, 1 thread");
-        Measurement b1 = results.get("a consume + binary decode, 1 thread");
-        Measurement raw = results.get("a raw consume, 1 thread");
-        if (a1 != null && b1 != null && raw != null) {
-            System.out.printf(Locale.ROOT, "  plain consumer, 1 thread: JSON decode / raw = %.2f, binary decode / raw = %.2f, binary / JSON = %.2f%n",
-                    a1.rate() / raw.rate(), b1.rate() / raw.rate(), b1.rate() / a1.rate());
+        Measurement rawJson = median("a raw consume of JSON records, 1 thread");
+        Measurement rawBinary = median("a raw consume of binary records, 1 thread");
+        Measurement json = median("a consume + JSON decode, 1 thread");
+        Measurement binary = median("a consume + binary decode, 1 thread");
+        if (rawJson != null && json != null && binary != null && rawBinary != null) {
+            System.out.printf(Locale.ROOT, "  plain consumer, 1 thread: JSON decode / raw JSON = %.2f, binary decode / raw binary = %.2f, "
+                    + "binary decode / JSON decode = %.2f%n", json.rate() / rawJson.rate(), binary.rate() / rawBinary.rate(),
+                    binary.rate() / json.rate());
         }
-        Measurement c1 = results.get("c job uniform+proportional, p = 1");
-        Measurement bc = results.get("b in-memory statistics + trainer, uniform+proportional");
-        if (c1 != null && bc != null) {
-            System.out.printf(Locale.ROOT, "  job p = 1 / in-memory compute limit (uniform+proportional) = %.3f%n", c1.rate() / bc.rate());
+        Measurement compute = median("b statistics + trainer, " + policies.get(0));
+        Measurement decodeCompute = median("b JSON decode + statistics + trainer, " + policies.get(0));
+        if (compute != null && decodeCompute != null) {
+            System.out.printf(Locale.ROOT, "  in memory, one thread: JSON decoding is %.0f%% of decode + statistics + trainer%n",
+                    100 * (1 - compute.cpuSeconds() / compute.examples() / (decodeCompute.cpuSeconds() / decodeCompute.examples())));
+        }
+        for (int p : parallelisms) {
+            Measurement job = median("c job uniform+proportional, p = " + p);
+            if (job != null && compute != null) {
+                System.out.printf(Locale.ROOT, "  job p = %d (c) / in-memory compute limit (b, %s) = %.3f (CPU per example %.1fx)%n",
+                        p, policies.get(0), job.rate() / compute.rate(), cpuPerExample(job) / cpuPerExample(compute));
+            }
         }
     }
 
-    /** CPU time of this JVM and of the broker process since construction. */
-    private static final class CpuClock {
-        private final ProcessHandle broker;
-        private final long jvm0;
-        private final long broker0;
-
-        CpuClock(ProcessHandle broker) {
-            this.broker = broker;
-            this.jvm0 = jvmCpuNanos();
-            this.broker0 = brokerCpuNanos(broker);
+    /** "r1 r2 ... [median] (cpu-median)" of num/den, pairing the i-th runs; "-" when missing. */
+    private static String ratios(List<Measurement> num, List<Measurement> den) {
+        if (num == null || den == null || num.isEmpty() || den.isEmpty()) {
+            return "-";
         }
-
-        double[] elapsed() {
-            return new double[] {(jvmCpuNanos() - jvm0) / 1e9, (brokerCpuNanos(broker) - broker0) / 1e9};
+        int n = Math.min(num.size(), den.size());
+        double[] rate = new double[n];
+        double[] cost = new double[n];
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            rate[i] = num.get(i).rate() / den.get(i).rate();
+            cost[i] = cpuPerExample(den.get(i)) / cpuPerExample(num.get(i));
+            if (n > 1) {
+                b.append(String.format(Locale.ROOT, "%.2f ", rate[i]));
+            }
         }
-
-        private static long jvmCpuNanos() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        }
-
-        private static long brokerCpuNanos(ProcessHandle h) {
-            return h == null ? 0 : h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-        }
+        java.util.Arrays.sort(rate);
+        java.util.Arrays.sort(cost);
+        b.append(String.format(Locale.ROOT, "[%.2f] (%.2f)", rate[(n - 1) / 2], cost[(n - 1) / 2]));
+        return b.toString();
     }
 }
