@@ -10,15 +10,9 @@ ARG JRE_IMAGE=eclipse-temurin:17-jre
 
 FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
-COPY pom.xml ./
-COPY core/pom.xml core/
-COPY flink-job/pom.xml flink-job/
-COPY producers/pom.xml producers/
-COPY cli/pom.xml cli/
-COPY e2e/pom.xml e2e/
-COPY core/src core/src
-COPY producers/src producers/src
-COPY cli/src cli/src
+# The whole reactor: Maven reads every module's pom even with -pl. The .dockerignore next to
+# this file keeps build outputs and version control out of the context.
+COPY . .
 # The command's jar and its runtime dependencies (the module jars included) into one lib/.
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -ntp -Dmaven.test.skip=true -pl cli -am package dependency:copy-dependencies \

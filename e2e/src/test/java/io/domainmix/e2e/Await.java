@@ -11,7 +11,9 @@ public final class Await {
 
     /**
      * Polls {@code probe} every {@code interval} until it yields a value or {@code timeout}
-     * passes. A probe that throws counts as "not yet"; its last exception is reported.
+     * passes. A probe that throws a runtime exception counts as "not yet" (a server still
+     * starting, a REST call refused), and its last exception is reported; an
+     * {@link AssertionError} is a verdict and ends the wait at once.
      */
     public static <T> T until(String what, Duration timeout, Duration interval, Supplier<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.domainmix.job.JobOptions;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,25 @@ class DockerComposeConfigTest {
         assertTrue(dockerfile.contains(" " + JOB_JAR_IN_IMAGE + "\n"), "Dockerfile does not install " + JOB_JAR_IN_IMAGE);
         String options = service("submitter").path("environment").path("JOB_OPTIONS").asText();
         assertTrue(options.contains("--bootstrap-servers kafka:9092"), options);
+    }
+
+    /** The submitter's options are the job's own (a renamed option would fail at submission, long after config). */
+    @Test
+    void jobOptionsParseAndMatchTheProducer() {
+        String jobOptions = service("submitter").path("environment").path("JOB_OPTIONS").asText();
+        JobOptions options = JobOptions.parse(jobOptions.trim().split("\\s+"));
+        String producerOptions = service("producer").path("environment").path("PRODUCER_OPTIONS").asText();
+        List<String> producer = List.of(producerOptions.trim().split("\\s+"));
+        assertEquals(options.get(JobOptions.BOOTSTRAP_SERVERS), valueAfter(producer, "--bootstrap-servers"));
+        assertEquals(options.get(JobOptions.TOPIC_PREFIX), valueAfter(producer, "--topic-prefix"));
+        assertEquals(Integer.toString(options.get(JobOptions.DIM)), valueAfter(producer, "--dim"));
+        assertTrue(options.topicPattern().matcher(options.get(JobOptions.TOPIC_PREFIX) + ".d1").matches());
+    }
+
+    private static String valueAfter(List<String> args, String option) {
+        int at = args.indexOf(option);
+        assertTrue(at >= 0 && at + 1 < args.size(), option + " missing in " + args);
+        return args.get(at + 1);
     }
 
     @Test

@@ -1,11 +1,19 @@
 package io.domainmix.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +45,34 @@ public final class E2EEnvironment {
             throw new IllegalStateException("job jar " + jar + " not found: run mvn package for flink-job first");
         }
         return jar;
+    }
+
+    /**
+     * A private copy of the job jar under {@code dir}, taken once: a test that runs for minutes
+     * must not see the jar change under it when the module is rebuilt meanwhile. The copy is
+     * checked to be a complete jar (a rebuild in progress leaves a truncated one; then it waits).
+     */
+    public static Path copyOfJobJar(Path dir) {
+        Path copy = dir.resolve("domainmix-flink-job.jar");
+        return Await.until("a complete copy of " + jobJar(), Duration.ofMinutes(2), Duration.ofSeconds(1), () -> {
+            try {
+                Files.copy(jobJar(), copy, StandardCopyOption.REPLACE_EXISTING);
+                try (JarFile jar = new JarFile(copy.toFile())) {
+                    if (jar.getManifest() == null || jar.getManifest().getMainAttributes().getValue("Main-Class") == null) {
+                        return Optional.empty();
+                    }
+                    // Reading every entry is what detects a jar cut short while being written.
+                    for (JarEntry entry : Collections.list(jar.entries())) {
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            in.transferTo(OutputStream.nullOutputStream());
+                        }
+                    }
+                }
+                return Optional.of(copy);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /** A fresh, empty directory for one fixture or test under {@code target/e2e}. */

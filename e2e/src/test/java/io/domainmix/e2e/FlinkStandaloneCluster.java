@@ -34,9 +34,38 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     private static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    private static final String CLIENT_MAIN = "org.apache.flink.client.cli.CliFrontend";
+    private static final String SUBMITTED = "Job has been submitted with JobID";
     private static final String MEMORY_PARAMS_MAIN = "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * What a Flink distribution's default configuration passes to every Flink JVM on Java 17
+     * ({@code env.java.opts.all}): Flink reflects into JDK internals (e.g. when it builds the
+     * job graph in the JobManager's web submission), and the module system forbids that unless
+     * the packages are opened.
+     */
+    static final String JAVA_17_OPTS = String.join(" ",
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private final Path dir;
     private final Path confDir;
@@ -45,8 +74,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private final FlinkRestApi rest;
     private final Map<Path, String> uploadedJars = new ConcurrentHashMap<>();
     private final List<ChildProcess> taskManagers = new ArrayList<>();
+    private final List<ChildProcess> clients = new ArrayList<>();
+    private Map<String, String> config = Map.of();
     private ProcessParams taskManagerParams;
     private ChildProcess jobManager;
+
+    private int slotsPerTaskManager;
 
     private FlinkStandaloneCluster(Path dir, String classpath, int restPort) {
         this.dir = dir;
@@ -92,6 +125,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             List<Integer> ports = FreePorts.pick(2);
             FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(dir, E2EEnvironment.flinkClasspath(), ports.get(0));
             try {
+                cluster.slotsPerTaskManager = slotsPerTaskManager;
                 cluster.writeConfig(defaultConfig(ports.get(0), ports.get(1)));
                 cluster.startProcesses(taskManagers);
                 return cluster;
@@ -111,6 +145,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             c.put("rest.address", "127.0.0.1");
             c.put("rest.bind-address", "127.0.0.1");
             c.put("rest.port", Integer.toString(restPort));
+            c.put("env.java.opts.all", JAVA_17_OPTS);
             c.put("jobmanager.memory.process.size", "1024m");
             c.put("taskmanager.memory.process.size", "1280m");
             // The jobs keep their state on the heap (hashmap backend); managed memory would be idle.
@@ -128,6 +163,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             // timeout stays well above the GC pauses of a loaded two-core machine.
             c.put("heartbeat.interval", "2000");
             c.put("heartbeat.timeout", "20000");
+            // Tests poll metrics through REST; the default refresh (10 s) would make every wait that long.
+            c.put("metrics.fetcher.update-interval", "1000");
             c.put("io.tmp.dirs", dir.resolve("tmp").toString());
             c.put("web.tmpdir", dir.resolve("web").toString());
             c.put("web.upload.dir", dir.resolve("web-upload").toString());
@@ -138,6 +175,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private void writeConfig(Map<String, String> config) {
+        this.config = Map.copyOf(config);
         try {
             Files.createDirectories(confDir);
             for (String sub : List.of("tmp", "web", "web-upload", "blobs", "checkpoints", "savepoints", "plugins")) {
@@ -163,7 +201,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         jobManager = ChildProcess.startJava(
                 "flink-jobmanager",
                 dir,
-                jvmArgs(jobManagerParams, dir.resolve("jobmanager.log")),
+                jvmArgs(jobManagerParams, "jobmanager", dir.resolve("jobmanager.log")),
                 classpath,
                 JOB_MANAGER_MAIN,
                 programArgs(jobManagerParams, List.of()),
@@ -187,7 +225,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         taskManagers.add(ChildProcess.startJava(
                 "flink-taskmanager-" + index,
                 dir,
-                jvmArgs(taskManagerParams, log),
+                jvmArgs(taskManagerParams, "taskmanager", log),
                 classpath,
                 TASK_MANAGER_MAIN,
                 programArgs(taskManagerParams, List.of(
@@ -210,8 +248,16 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         return taskManagers.get(index).isAlive();
     }
 
-    private List<String> jvmArgs(ProcessParams params, Path log) {
+    /** As Flink's start scripts assemble them: memory flags, then the configured JVM options. */
+    private List<String> jvmArgs(ProcessParams params, String role, Path log) {
         List<String> args = new ArrayList<>(params.jvmArgs());
+        for (String key : List.of("env.java.default-opts.all", "env.java.opts.all",
+                "env.java.default-opts." + role, "env.java.opts." + role)) {
+            String opts = config.getOrDefault(key, "").trim();
+            if (!opts.isEmpty()) {
+                args.addAll(Arrays.asList(opts.split("\\s+")));
+            }
+        }
         args.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j2.properties"));
         args.add("-Dlog.file=" + log);
         return args;
@@ -257,12 +303,19 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         return rest.get("overview");
     }
 
-    /** Waits until the JobManager counts exactly {@code count} TaskManagers (a lost one drops out after the heartbeat timeout). */
+    /**
+     * Waits until the JobManager counts exactly {@code count} TaskManagers and all their slots
+     * (a TaskManager registers first and reports its slots after; a lost one drops out after
+     * the heartbeat timeout).
+     */
     public void awaitRegisteredTaskManagers(int count, Duration timeout) {
         try {
             Await.until(count + " registered TaskManagers", timeout, Duration.ofMillis(500), () -> {
                 ensureJobManagerAlive();
-                return overview().path("taskmanagers").asInt(-1) == count ? Optional.of(true) : Optional.empty();
+                JsonNode overview = overview();
+                boolean all = overview.path("taskmanagers").asInt(-1) == count
+                        && overview.path("slots-total").asInt(-1) == count * slotsPerTaskManager;
+                return all ? Optional.of(true) : Optional.empty();
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + logTails(40), e);
@@ -271,7 +324,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     private void ensureJobManagerAlive() {
         if (!jobManager.isAlive()) {
-            throw new IllegalStateException("JobManager process exited");
+            throw new AssertionError("JobManager process exited");
         }
     }
 
@@ -297,6 +350,42 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         return jobId;
     }
 
+    /**
+     * Submits with Flink's command line client, {@code flink run} without {@code -d}: the client
+     * process stays attached until the job ends (as a user's terminal would), and is closed with
+     * the cluster. Returns the job id the client reports.
+     */
+    public synchronized String submitWithClient(JobSubmission submission) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        submission.savepointPath().ifPresent(path -> args.addAll(List.of("--fromSavepoint", path)));
+        submission.parallelism().ifPresent(p -> args.addAll(List.of("--parallelism", Integer.toString(p))));
+        args.add(submission.jar().toAbsolutePath().toString());
+        args.addAll(submission.args());
+        int index = clients.size();
+        Path log = dir.resolve("client-" + index + ".log");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dlog4j.configurationFile=" + confDir.resolve("log4j2.properties")));
+        jvm.addAll(Arrays.asList(JAVA_17_OPTS.split(" ")));
+        // The client finds conf/config.yaml (REST address and port) in its working directory.
+        ChildProcess client = ChildProcess.startJava("flink-client-" + index, dir, jvm, classpath, CLIENT_MAIN, args, log);
+        clients.add(client);
+        try {
+            return Await.until("job id from " + client, START_TIMEOUT, Duration.ofMillis(200), () -> {
+                for (String line : ChildProcess.lastLines(log, 400)) {
+                    int at = line.indexOf(SUBMITTED);
+                    if (at >= 0) {
+                        return Optional.of(line.substring(at + SUBMITTED.length()).trim().split("\\s+")[0]);
+                    }
+                }
+                if (!client.isAlive()) {
+                    throw new AssertionError("flink run exited without submitting");
+                }
+                return Optional.empty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + client.tail(80), e);
+        }
+    }
+
     public JsonNode job(String jobId) {
         return rest.get("jobs/" + jobId);
     }
@@ -310,7 +399,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         Await.until("job " + jobId + " in state " + status, timeout, Duration.ofMillis(300), () -> {
             String state = jobStatus(jobId);
             if (!state.equals(status) && Set.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
-                throw new IllegalStateException("job ended " + state + ": " + rootException(jobId));
+                throw new AssertionError("job ended " + state + ": " + rootException(jobId));
             }
             return state.equals(status) ? Optional.of(state) : Optional.empty();
         });
@@ -352,13 +441,15 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the job with a savepoint ({@code POST /jobs/<id>/stop}, without draining, so that
-     * the job can continue from it) and returns the savepoint's location.
+     * Stops the job with a savepoint ({@code POST /jobs/<id>/stop}) and returns its location.
+     * Without {@code drain} the job can continue from it; with {@code drain} the sources first
+     * advance to the end of event time, so the job publishes what it publishes at the end of
+     * its input (for this job: a final snapshot and metrics record).
      */
-    public String stopWithSavepoint(String jobId, Duration timeout) {
+    public String stopWithSavepoint(String jobId, boolean drain, Duration timeout) {
         ObjectNode body = FlinkRestApi.object();
         body.put("targetDirectory", dir.resolve("savepoints").toUri().toString());
-        body.put("drain", false);
+        body.put("drain", drain);
         String trigger = rest.post("jobs/" + jobId + "/stop", body).path("request-id").asText();
         String location = Await.until("savepoint of job " + jobId, timeout, Duration.ofMillis(300), () -> {
             JsonNode answer = rest.get("jobs/" + jobId + "/savepoints/" + trigger);
@@ -367,12 +458,20 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             }
             JsonNode operation = answer.path("operation");
             if (operation.has("failure-cause")) {
-                throw new IllegalStateException("savepoint failed: " + operation.path("failure-cause"));
+                throw new AssertionError("savepoint failed: " + operation.path("failure-cause"));
             }
             return Optional.of(operation.path("location").asText());
         });
         awaitJobStatus(jobId, "FINISHED", timeout);
         return location;
+    }
+
+    /** The savepoint or checkpoint the job was last restored from, or empty. */
+    public Optional<String> restoredFrom(String jobId) {
+        JsonNode restored = rest.get("jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull()
+                ? Optional.empty()
+                : Optional.of(restored.path("external_path").asText());
     }
 
     /** The job's vertices by name: id and parallelism, for metric queries and rescaling checks. */
@@ -426,12 +525,48 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     public Set<String> taskManagersOf(String jobId) {
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode vertex : job(jobId).path("vertices")) {
-            JsonNode answer = rest.get("jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
-            for (JsonNode tm : answer.path("taskmanagers")) {
-                ids.add(tm.path("taskmanager-id").asText());
+            ids.addAll(taskManagersOf(jobId, vertex.path("id").asText()));
+        }
+        return ids;
+    }
+
+    /** Resource ids of the TaskManagers running the vertex's subtasks. */
+    public Set<String> taskManagersOf(String jobId, String vertexId) {
+        Set<String> ids = new LinkedHashSet<>();
+        JsonNode answer = rest.get("jobs/" + jobId + "/vertices/" + vertexId + "/taskmanagers");
+        for (JsonNode tm : answer.path("taskmanagers")) {
+            String id = tm.path("taskmanager-id").asText();
+            if (!id.isEmpty() && !id.equals("(unassigned)")) {
+                ids.add(id);
             }
         }
         return ids;
+    }
+
+    /** Resource ids of the TaskManagers registered at the JobManager now. */
+    public Set<String> registeredTaskManagers() {
+        Set<String> ids = new LinkedHashSet<>();
+        rest.get("taskmanagers").path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
+        return ids;
+    }
+
+    public void awaitRegistered(String taskManagerId, Duration timeout) {
+        Await.until("TaskManager " + taskManagerId + " registered", timeout,
+                () -> registeredTaskManagers().contains(taskManagerId));
+    }
+
+    /** Cancels every job that has not ended, so that one test's job cannot take another's slots. */
+    public void cancelRunningJobs() {
+        for (JsonNode job : rest.get("jobs/overview").path("jobs")) {
+            String state = job.path("state").asText();
+            if (!Set.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+                try {
+                    cancel(job.path("jid").asText());
+                } catch (RuntimeException e) {
+                    // ended meanwhile
+                }
+            }
+        }
     }
 
     // ---- logs and shutdown
@@ -442,6 +577,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             logs.add(jobManager.logFile());
         }
         taskManagers.forEach(tm -> logs.add(tm.logFile()));
+        clients.forEach(client -> logs.add(client.logFile()));
         return logs;
     }
 
@@ -451,13 +587,15 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             all.add(jobManager);
         }
         all.addAll(taskManagers);
+        all.addAll(clients);
         return all.stream().map(p -> p.tail(lines)).collect(Collectors.joining("\n"));
     }
 
     /** Shuts every process down at once (SIGTERM), and SIGKILLs what is still there after a grace period. */
     @Override
     public synchronized void close() {
-        List<ChildProcess> all = new ArrayList<>(taskManagers);
+        List<ChildProcess> all = new ArrayList<>(clients);
+        all.addAll(taskManagers);
         if (jobManager != null) {
             all.add(jobManager);
         }

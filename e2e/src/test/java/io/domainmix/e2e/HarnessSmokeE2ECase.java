@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,25 +32,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * claim to be, and talk to real clients. If this fails, the job's end-to-end cases cannot
  * tell anything.
  */
-@ExtendWith(PrintProcessLogsOnFailure.class)
+@ExtendWith({PrintProcessLogsOnFailure.class, SharedBrokerAndCluster.class})
+@Order(1)
 class HarnessSmokeE2ECase {
 
-    private static BrokerAndCluster processes;
     private static KafkaBrokerProcess broker;
     private static FlinkStandaloneCluster cluster;
 
     @BeforeAll
-    static void startProcesses() {
-        processes = BrokerAndCluster.start("harness-smoke", c -> c.taskManagers(2).slotsPerTaskManager(2));
+    static void useSharedProcesses(BrokerAndCluster processes) {
         broker = processes.broker();
         cluster = processes.cluster();
-    }
-
-    @AfterAll
-    static void stopProcesses() {
-        if (processes != null) {
-            processes.close();
-        }
     }
 
     @Test

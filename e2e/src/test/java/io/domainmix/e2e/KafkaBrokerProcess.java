@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +30,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static final String MAIN_CLASS = "kafka.Kafka";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path dir;
     private final String classpath;
@@ -123,13 +125,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        try {
+        // One client for all probes: creating one per probe costs more than the probe on a busy machine.
+        try (Admin admin = admin(Duration.ofSeconds(5))) {
             Await.until("Kafka broker on " + bootstrapServers(), READY_TIMEOUT, Duration.ofMillis(250), () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("broker process exited");
+                    throw new AssertionError("broker process exited");
                 }
-                try (Admin admin = admin(Duration.ofSeconds(2))) {
-                    int nodes = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+                try {
+                    int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
                     return nodes > 0 ? Optional.of(nodes) : Optional.empty();
                 } catch (ExecutionException | TimeoutException e) {
                     return Optional.empty();
@@ -179,18 +182,57 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return Admin.create(props);
     }
 
+    /**
+     * Creates the topics that do not exist yet and waits until every partition has a leader,
+     * so that a producer's first batch does not meet a partition the broker is still setting up.
+     */
     public void createTopics(int partitions, String... topics) {
         try (Admin admin = admin(Duration.ofSeconds(30))) {
-            admin.createTopics(Arrays.stream(topics)
-                            .map(topic -> new NewTopic(topic, partitions, (short) 1))
-                            .toList())
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = Arrays.stream(topics)
+                    .filter(topic -> !existing.contains(topic))
+                    .map(topic -> new NewTopic(topic, partitions, (short) 1))
+                    .toList();
+            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            Await.until("leaders of " + List.of(topics), READY_TIMEOUT, () -> {
+                try {
+                    return admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                            .flatMap(description -> description.partitions().stream())
+                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                } catch (ExecutionException | TimeoutException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topics " + List.of(topics), e);
+        }
+    }
+
+    /**
+     * The offsets a consumer group has committed, summed per topic (a Flink Kafka source commits
+     * on each completed checkpoint, so this is what the job has consumed and checkpointed).
+     */
+    public Map<String, Long> committedOffsets(String groupId) {
+        try (Admin admin = admin(Duration.ofSeconds(10))) {
+            Map<String, Long> perTopic = new TreeMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((partition, offset) -> {
+                        if (offset != null) {
+                            perTopic.merge(partition.topic(), offset.offset(), Long::sum);
+                        }
+                    });
+            return perTopic;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not read the offsets of group " + groupId, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.domainmix.e2e;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -7,9 +8,10 @@ import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
- * When a test or its setup fails, prints the tail of the log of every child process the test
- * class started (broker, JobManager, TaskManagers): the cause of an end-to-end failure is
- * almost always in one of them, and the files are gone with the next build.
+ * When a test or its setup fails, prints the tail of the log of every child process that is
+ * still running or that the test class started (broker, JobManager, TaskManagers, clients):
+ * the cause of an end-to-end failure is almost always in one of them, and the files are gone
+ * with the next build.
  */
 public final class PrintProcessLogsOnFailure
         implements BeforeAllCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
@@ -49,7 +51,13 @@ public final class PrintProcessLogsOnFailure
     private static void print(ExtensionContext context, Throwable failure) {
         Integer first = context.getRoot() == context ? null : context.getStore(NAMESPACE).get("first", Integer.class);
         List<ChildProcess> started = ChildProcess.started();
-        List<ChildProcess> ours = started.subList(first == null ? 0 : Math.min(first, started.size()), started.size());
+        int from = first == null ? 0 : Math.min(first, started.size());
+        List<ChildProcess> ours = new ArrayList<>();
+        for (int i = 0; i < started.size(); i++) {
+            if (i >= from || started.get(i).isAlive()) {
+                ours.add(started.get(i));
+            }
+        }
         StringBuilder out = new StringBuilder()
                 .append("==== ")
                 .append(context.getDisplayName())
