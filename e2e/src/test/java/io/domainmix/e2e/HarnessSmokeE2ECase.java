@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,29 @@ class HarnessSmokeE2ECase {
         }
         assertTrue(cluster.restUrl().startsWith("http://127.0.0.1:"));
         assertTrue(!cluster.restUrl().endsWith(":8081"), "REST must not take the default port");
+    }
+
+    /**
+     * The web submission path ({@code POST /jars/upload}, then the JobManager runs the jar's
+     * main to build the job graph): the jar's classes resolve on a cluster's classpath.
+     */
+    @Test
+    void acceptsTheJobJarForWebSubmission() {
+        String jarId = cluster.rest().uploadJar(E2EEnvironment.jobJar());
+        Set<String> listed = StreamSupport.stream(cluster.rest().get("jars").path("files").spliterator(), false)
+                .map(jar -> jar.path("id").asText())
+                .collect(Collectors.toSet());
+        assertTrue(listed.contains(jarId), jarId + " not in " + listed);
+
+        ObjectNode request = FlinkRestApi.object();
+        ArrayNode args = request.putArray("programArgsList");
+        JobArguments.of(broker.bootstrapServers(), "smoke", "smoke-plan", "--dim", "20").toList().forEach(args::add);
+        JsonNode plan = cluster.rest().post("jars/" + jarId + "/plan", request).path("plan");
+        Set<String> operators = StreamSupport.stream(plan.path("nodes").spliterator(), false)
+                .map(node -> node.path("description").asText())
+                .collect(Collectors.toSet());
+        assertTrue(operators.stream().anyMatch(d -> d.contains("trainer")), "no trainer in " + operators);
+        assertTrue(operators.stream().anyMatch(d -> d.contains("domain statistics")), "no statistics in " + operators);
     }
 
     @Test
