@@ -2,6 +2,7 @@ package io.domainmix.job;
 
 import io.domainmix.core.data.DecodeResult;
 import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleBinaryCodec;
 import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.data.ExampleSchema;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,7 +12,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes and validates records ({@link ExampleJsonCodec}); valid examples go on, every rejected
+ * Decodes and validates records — JSON ({@link ExampleJsonCodec}), or the compact binary format
+ * ({@link ExampleBinaryCodec}, told apart by its first byte, which no JSON text starts with), so
+ * producers may use either on the same topics. Valid examples go on, every rejected
  * record goes to {@link #REJECTED} as a {@link DeadLetter} and is counted in the
  * {@code rejectedRecords} metric. Never throws on bad data.
  *
@@ -29,6 +32,7 @@ public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Exam
     private final String topicPrefix;
     private final String runId;
     private transient ExampleJsonCodec codec;
+    private transient ExampleBinaryCodec binaryCodec;
     private transient Counter rejected;
     private transient Counter accepted;
 
@@ -41,13 +45,17 @@ public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Exam
     @Override
     public void open(OpenContext openContext) {
         codec = new ExampleJsonCodec(schema);
+        binaryCodec = new ExampleBinaryCodec(schema);
         rejected = getRuntimeContext().getMetricGroup().counter(REJECTED_METRIC);
         accepted = getRuntimeContext().getMetricGroup().counter(ACCEPTED_METRIC);
     }
 
     @Override
     public void processElement(RawRecord r, Context ctx, Collector<Example> out) {
-        DecodeResult result = codec.decode(r.value, r.key, domainOfTopic(r.topic));
+        String topicDomain = domainOfTopic(r.topic);
+        DecodeResult result = ExampleBinaryCodec.isBinary(r.value)
+                ? binaryCodec.decode(r.value, r.key, topicDomain)
+                : codec.decode(r.value, r.key, topicDomain);
         if (result.isAccepted()) {
             accepted.inc();
             out.collect(result.example());

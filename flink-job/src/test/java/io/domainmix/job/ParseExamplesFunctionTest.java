@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleBinaryCodec;
 import io.domainmix.core.data.ExampleSchema;
 import io.domainmix.core.data.LabelKind;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,26 @@ class ParseExamplesFunctionTest {
             assertEquals("run", first.runId);
             assertTrue(dead.stream().allMatch(d -> d.detail != null && !d.detail.isEmpty()));
             assertTrue(dead.get(5).excerpt.length() <= DeadLetter.EXCERPT_CHARS + 1);
+        }
+    }
+
+    @Test
+    void binaryRecordsAreAcceptedBesideJsonAndValidatedAlike() throws Exception {
+        ParseExamplesFunction f = new ParseExamplesFunction(new ExampleSchema(2, LabelKind.BINARY, 200), "domainmix", "run");
+        byte[] good = ExampleBinaryCodec.encode(new Example("wiki", new double[] {1.5, -2}, 1));
+        byte[] badLabel = ExampleBinaryCodec.encode(new Example("wiki", new double[] {1.5, -2}, 0.5));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        try (OneInputStreamOperatorTestHarness<RawRecord, Example> h = ProcessFunctionTestHarnesses.forProcessFunction(f)) {
+            h.processElement(new RawRecord("domainmix.wiki", 0, 0, null, good, 0L), 0);
+            h.processElement(record("domainmix.wiki", 1, null, "{\"x\":[1.5,-2],\"y\":1}"), 0);
+            h.processElement(new RawRecord("domainmix.wiki", 0, 2, null, badLabel, 0L), 0);
+            h.processElement(new RawRecord("domainmix.wiki", 0, 3, null, truncated, 0L), 0);
+            List<Example> out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertEquals(out.get(0), out.get(1), "the same example in either format");
+            List<String> reasons = h.getSideOutput(ParseExamplesFunction.REJECTED).stream()
+                    .map(r -> r.getValue().reason).collect(Collectors.toList());
+            assertEquals(List.of("LABEL_NOT_BINARY", "MALFORMED_RECORD"), reasons);
         }
     }
 
