@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -62,7 +63,10 @@ public final class DomainMixJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         buildKafka(env, options);
         JobExecutionResult result = env.execute(options.jobName());
-        System.out.println("job " + options.jobName() + " finished in " + result.getNetRuntime(TimeUnit.MILLISECONDS) + " ms");
+        // `flink run -d` and REST submission return at once with a detached result that has no runtime
+        if (!(result instanceof DetachedJobExecutionResult)) {
+            System.out.println("job " + options.jobName() + " finished in " + result.getNetRuntime(TimeUnit.MILLISECONDS) + " ms");
+        }
     }
 
     /** Checkpointing, Kafka sources and sinks (creating the output topics when asked), and the operators. */
