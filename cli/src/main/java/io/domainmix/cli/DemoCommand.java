@@ -142,8 +142,10 @@ public final class DemoCommand implements Callable<Integer> {
                 runExperiment(e, kafka, tag, dir, cluster);
             }
             out.printf(Locale.ROOT, "%nDone in %.0f s.%n", (System.nanoTime() - start) / 1e9);
-            for (ExperimentRun.Outcome o : outcomes) {
-                out.println("Report: " + o.report().html().toAbsolutePath());
+            if (outcomes.size() > 1) { // one experiment's report was printed with its summary
+                for (ExperimentRun.Outcome o : outcomes) {
+                    out.println("Report: " + o.report().html().toAbsolutePath());
+                }
             }
             boolean anyFailed = outcomes.stream().flatMap(o -> o.runs().stream()).anyMatch(r -> r.state() != PolicyRun.State.DONE);
             return anyFailed ? 1 : 0;
