@@ -36,6 +36,15 @@ public final class DomainMixCommand implements Runnable {
         CommandLine cl = new CommandLine(new DomainMixCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
+        // a bad value (unknown experiment, policy, ...) is the user's to fix: its message, not a stack trace
+        cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                command.getErr().println("domainmix " + command.getCommandName() + ": " + e.getMessage());
+                command.getErr().println("(domainmix " + command.getCommandName() + " --help lists the options)");
+                return 2;
+            }
+            throw e;
+        });
         return cl;
     }
 }
