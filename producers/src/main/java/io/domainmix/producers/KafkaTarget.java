@@ -66,6 +66,11 @@ public final class KafkaTarget {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "domainmix-producer");
+        // One request in flight per connection: with several, a batch whose acknowledgement was
+        // lost could be retried after five later batches had landed, past the broker's window
+        // for recognising duplicates, and then failed as out of sequence until it expired (seen
+        // on a loaded single-node broker). Batching (linger) keeps throughput; override with -X.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.putAll(clientProperties);
         return p;
     }
@@ -86,6 +91,31 @@ public final class KafkaTarget {
         return p;
     }
 
+    private void awaitLeaders(Admin admin, List<NewTopic> topics) throws InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (NewTopic t : topics) {
+            names.add(t.name());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException notYet) {
+                // metadata of a just-created topic may not have reached the broker we asked yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " on " + bootstrapServers
+                        + " have no leader for every partition after 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static boolean isSharedClientKey(String key) {
         return key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")
                 || key.equals("bootstrap.servers") || key.startsWith("client.dns") || key.startsWith("metadata.")
@@ -93,8 +123,10 @@ public final class KafkaTarget {
     }
 
     /**
-     * Creates the topics that do not exist yet (once per topic and instance). A topic that
-     * another client created in the meantime is fine.
+     * Creates the topics that do not exist yet (once per topic and instance) and waits until
+     * every partition has a leader. A topic that another client created in the meantime is fine.
+     * (Sending into a topic whose leaders are still being elected made a loaded broker reject an
+     * idempotent batch as out of sequence until it expired.)
      */
     public synchronized void ensureTopics(List<String> topics) {
         if (!createTopics) {
@@ -123,7 +155,10 @@ public final class KafkaTarget {
                     throw new IllegalStateException("no answer from " + bootstrapServers + " within 60 s while creating topic "
                             + e.getKey() + "; is the broker reachable?", ex);
                 }
-                ensured.add(e.getKey());
+            }
+            awaitLeaders(admin, missing);
+            for (NewTopic t : missing) {
+                ensured.add(t.name());
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
