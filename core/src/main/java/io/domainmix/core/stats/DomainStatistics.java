@@ -11,9 +11,9 @@ import io.domainmix.core.model.Model;
  *       model has not been trained on it) — ERMA's input;</li>
  *   <li>the bias-corrected EMA of ‖∇ℓ‖² at the current iterate θ — M_k of VA sampling, the
  *       gradient noise of the steps actually being taken;</li>
- *   <li>the EMA of ‖x‖² (the step-size rule's scale) and, for FGLS, the exact sufficient
- *       statistics.</li>
+ *   <li>for FGLS, the exact sufficient statistics.</li>
  * </ul>
+ * (The step-size rule's E‖x‖² is kept by the trainer, which sees every arrival.)
  * Public fields and a no-argument constructor: this object is the keyed state of the
  * statistics operator as is.
  */
@@ -22,7 +22,6 @@ public final class DomainStatistics {
     public long evaluated;
     public double lossRaw;
     public double gradientRaw;
-    public double featureRaw;
     public long skippedNonFinite;
     public FglsStatistics fgls;
 
@@ -56,18 +55,13 @@ public final class DomainStatistics {
             g2 += g * g;
         }
         g2 *= e.weight * e.weight;
-        double x2 = 0;
-        for (double v : e.x) {
-            x2 += v * v;
-        }
-        if (!Double.isFinite(loss) || !Double.isFinite(g2) || !Double.isFinite(x2)) {
+        if (!Double.isFinite(loss) || !Double.isFinite(g2)) {
             skippedNonFinite++;
             return false;
         }
         evaluated++;
         lossRaw = BiasCorrectedEma.update(lossRaw, beta, loss);
         gradientRaw = BiasCorrectedEma.update(gradientRaw, beta, g2);
-        featureRaw = BiasCorrectedEma.update(featureRaw, beta, x2);
         if (fgls != null) {
             fgls.add(e.x, e.y, e.weight);
         }
@@ -82,10 +76,6 @@ public final class DomainStatistics {
         return BiasCorrectedEma.read(gradientRaw, beta, evaluated);
     }
 
-    public double featureSecondMoment(double beta) {
-        return BiasCorrectedEma.read(featureRaw, beta, evaluated);
-    }
-
     /** A summary for the trainer; the FGLS statistics are copied, so later updates do not leak into it. */
     public DomainStats summary(String domain, double beta) {
         DomainStats s = new DomainStats();
@@ -94,7 +84,6 @@ public final class DomainStatistics {
         s.evaluated = evaluated;
         s.lossEma = lossEma(beta);
         s.gradientSecondMoment = gradientSecondMoment(beta);
-        s.featureSecondMoment = featureSecondMoment(beta);
         s.skippedNonFinite = skippedNonFinite;
         s.fgls = fgls == null ? null : fgls.copy();
         return s;

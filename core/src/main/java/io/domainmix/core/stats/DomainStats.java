@@ -14,8 +14,6 @@ public final class DomainStats {
     public double lossEma;
     /** Bias-corrected EMA of ‖∇ℓ‖² at the current iterate: M_k of the VA policy. */
     public double gradientSecondMoment;
-    /** Bias-corrected EMA of ‖x‖². */
-    public double featureSecondMoment;
     /** Examples whose loss or gradient was not finite (skipped). */
     public long skippedNonFinite;
     /** Sufficient statistics for FGLS; null unless that policy is on. */
@@ -26,6 +24,6 @@ public final class DomainStats {
     @Override
     public String toString() {
         return "DomainStats{" + domain + ", n=" + count + ", loss=" + lossEma + ", M=" + gradientSecondMoment
-                + ", E|x|^2=" + featureSecondMoment + (fgls != null ? ", fgls" : "") + "}";
+                + (fgls != null ? ", fgls" : "") + "}";
     }
 }

@@ -104,7 +104,7 @@ class TrainerTest {
     }
 
     @Test
-    void conflatedModeIsBiasedTowardsTheSampledDomain() {
+    void conflatedModeWeightsASlotByItsLossWeightOnly() {
         WeightSettings w = new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.STATIC, ImportanceMode.CONFLATED);
         w.staticSamplingWeights.put("d1", 0.05);
         w.staticSamplingWeights.put("d2", 0.95);
