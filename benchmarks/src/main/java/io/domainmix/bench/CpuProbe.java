@@ -39,7 +39,7 @@ final class CpuProbe implements AutoCloseable {
     static final String JIT = "[JVM] JIT compiler threads";
 
     /** Cumulative CPU seconds at one instant. */
-    record Sample(long timeMs, double process, double broker, Map<String, Double> groups) {
+    record Sample(long timeMs, double process, double broker, double brokerJit, Map<String, Double> groups) {
         /**
          * The process without its JIT compiler threads: compilation is a one-off cost that a
          * short run has not yet amortized (Flink's network stack and serializers are large), and
@@ -47,6 +47,11 @@ final class CpuProbe implements AutoCloseable {
          */
         double processWithoutJit() {
             return process - groups.getOrDefault(JIT, 0.0);
+        }
+
+        /** The broker without its JIT compiler threads, for the same reason. */
+        double brokerWithoutJit() {
+            return broker - brokerJit;
         }
     }
 
@@ -63,6 +68,7 @@ final class CpuProbe implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final double process0;
     private final double broker0;
+    private final double brokerJit0;
     private final Thread sampler;
     private volatile boolean running = true;
 
@@ -70,6 +76,7 @@ final class CpuProbe implements AutoCloseable {
         this.broker = broker;
         this.process0 = processSeconds();
         this.broker0 = brokerSeconds();
+        this.brokerJit0 = brokerJitSeconds();
         for (long id : threads.getAllThreadIds()) {
             long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
@@ -112,7 +119,8 @@ final class CpuProbe implements AutoCloseable {
             double s = e.getValue()[0] - nativeBaseline.getOrDefault(e.getKey(), 0.0);
             groups.merge(nativeGroupOf.get(e.getKey()), s, Double::sum);
         }
-        samples.add(new Sample(System.currentTimeMillis(), processSeconds() - process0, brokerSeconds() - broker0, groups));
+        samples.add(new Sample(System.currentTimeMillis(), processSeconds() - process0, brokerSeconds() - broker0,
+                brokerJitSeconds() - brokerJit0, groups));
     }
 
     /** The JVM's native threads (not Java threads) by {@code /proc}: collector, compilers, VM thread. */
@@ -129,10 +137,7 @@ final class CpuProbe implements AutoCloseable {
                     if (group == null) {
                         continue;
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    // fields after the parenthesised name: state is field 3, utime 14, stime 15
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS_PER_SECOND;
+                    seconds = taskSeconds(task);
                 } catch (IOException | RuntimeException e) {
                     continue; // the thread ended while being read
                 }
@@ -164,6 +169,37 @@ final class CpuProbe implements AutoCloseable {
 
     private static double processSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** CPU seconds of one thread from its {@code /proc/.../task/<tid>/stat}. */
+    private static double taskSeconds(Path task) throws IOException {
+        String stat = Files.readString(task.resolve("stat"));
+        // fields after the parenthesised name: state is field 3, utime 14, stime 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** The broker's JIT compiler threads (Linux only; 0 elsewhere). */
+    private double brokerJitSeconds() {
+        Path tasks = broker == null ? null : Path.of("/proc", String.valueOf(broker.pid()), "task");
+        if (tasks == null || !Files.isDirectory(tasks)) {
+            return 0;
+        }
+        double sum = 0;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(tasks)) {
+            for (Path task : all) {
+                try {
+                    if (JIT.equals(nativeGroup(Files.readString(task.resolve("comm")).trim()))) {
+                        sum += taskSeconds(task);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     private double brokerSeconds() {
@@ -210,7 +246,8 @@ final class CpuProbe implements AutoCloseable {
         for (Map.Entry<String, Double> e : entries) {
             groups.put(e.getKey(), e.getValue() - a.groups().getOrDefault(e.getKey(), 0.0));
         }
-        return new Sample(b.timeMs() - a.timeMs(), b.process() - a.process(), b.broker() - a.broker(), groups);
+        return new Sample(b.timeMs() - a.timeMs(), b.process() - a.process(), b.broker() - a.broker(),
+                b.brokerJit() - a.brokerJit(), groups);
     }
 
     /** The whole time since construction. */

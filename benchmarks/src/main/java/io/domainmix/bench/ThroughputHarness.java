@@ -73,6 +73,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
+    private static final String BINARY = " (binary records)";
     static final long SEED = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,6 +89,8 @@ public final class ThroughputHarness {
     boolean skipJob;
     boolean onlyJobs;
     boolean heapTrace;
+    /** Further job options, {@code --job-option name=value}, e.g. {@code kafka-property=fetch.min.bytes=1}. */
+    final List<String> extraJobOptions = new ArrayList<>();
 
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
     private ProcessHandle broker;
@@ -123,6 +126,11 @@ public final class ThroughputHarness {
                 case "--skip-job" -> skipJob = true;
                 case "--only-jobs" -> onlyJobs = true;
                 case "--heap-trace" -> heapTrace = true;
+                case "--job-option" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    extraJobOptions.add("--" + kv[0]);
+                    extraJobOptions.add(kv.length > 1 ? kv[1] : "true");
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class documentation");
             }
         }
@@ -206,20 +214,27 @@ public final class ThroughputHarness {
                     measure("b trainer only, " + policies.get(0), () -> inMemory(plain, pool, null, null, false, true, examples));
                     measure("b JSON decode + statistics + trainer, " + policies.get(0),
                             () -> inMemory(plain, pool, jsonPool, json, true, true, examples));
-                    measure("b Flink serializer round trip, Example", () -> serializerRoundTrips(pool, false, examples));
-                    measure("b Flink serializer round trip, TrainerInput", () -> serializerRoundTrips(pool, true, examples));
+                    measure("b Flink serializer round trip, one Example a record (POJO)", () -> serializerRoundTrips(pool, false, examples));
+                    measure("b Flink serializer round trip, TrainerInput batches (the job's)", () -> serializerRoundTrips(pool, true, examples));
                 }
             }
 
             if (!skipJob) {
                 System.out.println(domainPlacement(domains));
+                // the job's warm-up is a whole unrecorded run over the same examples at each parallelism:
+                // Flink's and Kafka's code that runs once per snapshot or per network buffer reaches the
+                // optimizing compiler only after millions of examples, and on two cores the compiler
+                // otherwise takes a third of the machine from the first measured runs
                 for (int p : parallelisms) {
-                    runJob(warmPrefix, policies.get(0), p, warmExamples, true);
+                    runJob(prefix, policies.get(0), p, examples, true);
                 }
                 for (int r = 0; r < repeat; r++) {
                     for (int p : parallelisms) {
                         for (String policy : policies) {
                             runJob(prefix, policy, p, examples, false);
+                        }
+                        if (!onlyJobs) { // the same examples in the binary format: the job without JSON's cost
+                            runJob(binaryPrefix, policies.get(0), p, examples, false, BINARY);
                         }
                     }
                 }
@@ -284,7 +299,9 @@ public final class ThroughputHarness {
                 Example e = arrivals.next();
                 byte[] value = encoder.apply(e);
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8), value),
+                // no key: a domain's records spread over its topic's partitions, so that parallel readers
+                // share the decoding (keyed by domain, all of a domain would be in one partition)
+                producer.send(new ProducerRecord<>(prefix + "." + e.domain, null, value),
                         (metadata, error) -> {
                             if (error != null) {
                                 failed.incrementAndGet();
@@ -437,27 +454,40 @@ public final class ThroughputHarness {
     }
 
     /**
-     * What every keyBy costs per record besides the network stack: Flink's serializer (the POJO
-     * serializer the job's types get) writing a record to bytes and reading it back, as the
-     * statistics operator's input (Example) and the trainer's (TrainerInput).
+     * What every keyBy costs per example besides the network stack: Flink's serializer writing a
+     * record to bytes and reading it back. Either one {@code Example} per record with the POJO
+     * serializer Flink would give it (how the job sent examples before it batched them), or the
+     * job's {@code TrainerInput} holding a batch of {@code exchange-batch} examples of one domain
+     * with its hand-written serializer (what both exchanges of the job carry now).
      */
-    private Timed serializerRoundTrips(Example[] pool, boolean asTrainerInput, long count) throws Exception {
+    private Timed serializerRoundTrips(Example[] pool, boolean batched, long count) throws Exception {
         org.apache.flink.api.common.serialization.SerializerConfigImpl config =
                 new org.apache.flink.api.common.serialization.SerializerConfigImpl();
         org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
         org.apache.flink.core.memory.DataInputDeserializer in = new org.apache.flink.core.memory.DataInputDeserializer();
         long sum = 0;
         long t0;
-        if (asTrainerInput) {
+        int perRecord = 1;
+        if (batched) {
+            perRecord = JobOptions.defaults().get(JobOptions.EXCHANGE_BATCH);
             org.apache.flink.api.common.typeutils.TypeSerializer<io.domainmix.job.TrainerInput> ser =
                     org.apache.flink.api.common.typeinfo.TypeInformation.of(io.domainmix.job.TrainerInput.class).createSerializer(config);
-            t0 = System.nanoTime();
-            for (long n = 0; n < count; n++) {
-                out.clear();
-                ser.serialize(io.domainmix.job.TrainerInput.of(pool[(int) (n & (POOL - 1))]), out);
-                in.setBuffer(out.getSharedBuffer(), 0, out.length());
-                sum += ser.deserialize(in).example.x.length;
+            int batches = POOL / perRecord;
+            io.domainmix.job.TrainerInput[] records = new io.domainmix.job.TrainerInput[batches];
+            for (int b = 0; b < batches; b++) {
+                Example[] part = java.util.Arrays.copyOfRange(pool, b * perRecord, (b + 1) * perRecord);
+                records[b] = io.domainmix.job.TrainerInput.of(new io.domainmix.job.ExampleBatch(part[0].domain, part));
             }
+            t0 = System.nanoTime();
+            for (long n = 0; n < count; n += perRecord) {
+                out.clear();
+                ser.serialize(records[(int) ((n / perRecord) % batches)], out);
+                in.setBuffer(out.getSharedBuffer(), 0, out.length());
+                for (Example e : ser.deserialize(in).examples.examples) {
+                    sum += e.x.length;
+                }
+            }
+            count = (count + perRecord - 1) / perRecord * perRecord;
         } else {
             org.apache.flink.api.common.typeutils.TypeSerializer<Example> ser =
                     org.apache.flink.api.common.typeinfo.TypeInformation.of(Example.class).createSerializer(config);
@@ -473,7 +503,7 @@ public final class ThroughputHarness {
         if (sum != count * dimension) {
             throw new IllegalStateException("a round trip lost features");
         }
-        return new Timed(count, s, String.format(Locale.ROOT, "%d B per record", out.length()));
+        return new Timed(count, s, String.format(Locale.ROOT, "%.0f B per example", (double) out.length() / perRecord));
     }
 
     // ------------------------------------------------------------------ (c–e) the job
@@ -481,21 +511,30 @@ public final class ThroughputHarness {
     /** The job's options for a run; the in-memory loop takes its trainer settings and intervals from the same. */
     private JobOptions jobOptions(String policy, int parallelism, String runId, String topicPrefix) {
         String[] parts = policy.split("\\+");
-        return JobOptions.parse("--bootstrap-servers", bootstrapServers,
+        String[] base = {"--bootstrap-servers", bootstrapServers,
                 "--topic-prefix", topicPrefix, "--run-id", runId,
                 "--snapshot-topic", runId + "-snapshots", "--metrics-topic", runId + "-metrics",
                 "--dead-letter-topic", runId + "-dead-letters",
                 "--bounded", "--statistics-parallelism", String.valueOf(parallelism),
-                "--dim", String.valueOf(dimension), "--loss-weights", parts[0], "--sampling", parts[1]);
+                "--dim", String.valueOf(dimension), "--loss-weights", parts[0], "--sampling", parts[1]};
+        List<String> all = new ArrayList<>(List.of(base));
+        all.addAll(extraJobOptions);
+        return JobOptions.parse(all.toArray(String[]::new));
     }
 
     /** One bounded run of the job over {@code prefix.*}; recorded unless it is the warm-up. */
     private void runJob(String prefix, String policy, int parallelism, long expected, boolean warmUp) throws Exception {
+        runJob(prefix, policy, parallelism, expected, warmUp, "");
+    }
+
+    /** As above; {@code format} names the records' format in the label when they are not JSON. */
+    private void runJob(String prefix, String policy, int parallelism, long expected, boolean warmUp, String format)
+            throws Exception {
         String runId = "bench-" + policy.replace('+', '-') + "-p" + parallelism + "-" + UUID.randomUUID().toString().substring(0, 6);
         JobOptions options = jobOptions(policy, parallelism, runId, prefix);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         DomainMixJob.buildKafka(env, options);
-        String label = label(policy) + " job " + policy + ", p = " + parallelism;
+        String label = label(policy) + " job " + policy + format + ", p = " + parallelism;
         long baseline = HeapMonitor.liveHeapNow();
         HeapMonitor heap = new HeapMonitor();
         CpuProbe cpu = new CpuProbe(broker);
@@ -529,13 +568,14 @@ public final class ThroughputHarness {
             }
             note += b;
         }
-        record(new Measurement(label, steadyExamples, steady.seconds(), window.processWithoutJit(), window.broker(),
+        record(new Measurement(label, steadyExamples, steady.seconds(), window.processWithoutJit(), window.brokerWithoutJit(),
                 withJit(note, window, steadyExamples)));
         System.out.printf(Locale.ROOT, "      CPU per example in the steady window (%,d examples, %.1f s), by thread group:%n",
                 steadyExamples, steady.seconds());
         for (String line : CpuProbe.perExample(window, steadyExamples)) {
             System.out.println("      " + line);
         }
+        System.out.println("      examples/s by fifth of the steady window: " + steady.rateByFifth());
         if (result.getNetRuntime(TimeUnit.MILLISECONDS) <= 0) {
             throw new IllegalStateException("the job reported no runtime");
         }
@@ -551,7 +591,7 @@ public final class ThroughputHarness {
     }
 
     /** The steady part of a run: examples seen and wall-clock time at its start and end, and the final count. */
-    record SteadyWindow(long fromSeen, long fromMs, long toSeen, long toMs, long finalSeen) {
+    record SteadyWindow(long fromSeen, long fromMs, long toSeen, long toMs, long finalSeen, String rateByFifth) {
         boolean usable() {
             return toSeen > fromSeen && toMs > fromMs;
         }
@@ -590,7 +630,22 @@ public final class ThroughputHarness {
         points.sort(java.util.Comparator.comparingLong(p -> p[0]));
         long[] from = points.stream().filter(p -> p[0] >= expected / 20).findFirst().orElse(new long[] {0, 0});
         long[] to = points.isEmpty() ? new long[] {0, 0} : points.get(points.size() - 1);
-        return new SteadyWindow(from[0], from[1], to[0], to[1], finalSeen);
+        return new SteadyWindow(from[0], from[1], to[0], to[1], finalSeen, fifths(points, from, to));
+    }
+
+    /** The rate in each fifth (by examples) of the steady window: how far the job still was from its own top speed. */
+    private static String fifths(List<long[]> points, long[] from, long[] to) {
+        StringBuilder b = new StringBuilder();
+        long[] start = from;
+        for (int k = 1; k <= 5; k++) {
+            long bound = from[0] + (to[0] - from[0]) * k / 5;
+            long[] end = points.stream().filter(p -> p[0] >= bound).findFirst().orElse(to);
+            if (end[1] > start[1]) {
+                b.append(String.format(Locale.ROOT, " %,.0f", (end[0] - start[0]) * 1000.0 / (end[1] - start[1])));
+            }
+            start = end;
+        }
+        return b.toString().trim();
     }
 
     /** Which statistics subtask each domain's key goes to, at each parallelism: keyed state cannot spread one domain. */
@@ -621,14 +676,15 @@ public final class ThroughputHarness {
         try (CpuProbe cpu = new CpuProbe(broker)) {
             Timed t = r.run();
             CpuProbe.Sample c = cpu.total();
-            record(new Measurement(label, t.examples(), t.seconds(), c.processWithoutJit(), c.broker(),
+            record(new Measurement(label, t.examples(), t.seconds(), c.processWithoutJit(), c.brokerWithoutJit(),
                     withJit(t.note(), c, t.examples())));
         }
     }
 
     private static String withJit(String note, CpuProbe.Sample cpu, long examples) {
         double jit = cpu.groups().getOrDefault(CpuProbe.JIT, 0.0);
-        String j = String.format(Locale.ROOT, "JIT %.2f µs/ex", 1e6 * jit / examples);
+        String j = String.format(Locale.ROOT, "JIT %.2f + broker JIT %.2f µs/ex", 1e6 * jit / examples,
+                1e6 * cpu.brokerJit() / examples);
         return note.isEmpty() ? j : j + "; " + note;
     }
 
@@ -681,6 +737,12 @@ public final class ThroughputHarness {
                 continue;
             }
             System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) %s   (d)/(c) %s   (e)/(c) %s%n", p, ratios(c, a), ratios(d, c), ratios(e, c));
+            List<Measurement> aBinary = results.get("a consume + binary decode, " + threads);
+            List<Measurement> cBinary = results.get(label(policies.get(0)) + " job " + policies.get(0) + BINARY + ", p = " + p);
+            if (aBinary != null && cBinary != null) {
+                System.out.printf(Locale.ROOT, "         binary records: (c)/(a) %s   job binary / job JSON %s%n",
+                        ratios(cBinary, aBinary), ratios(cBinary, results.get(label(policies.get(0)) + " job " + policies.get(0) + ", p = " + p)));
+            }
         }
         Measurement rawJson = median("a raw consume of JSON records, 1 thread");
         Measurement rawBinary = median("a raw consume of binary records, 1 thread");

@@ -6,6 +6,9 @@ import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,10 +23,12 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * The per-domain statistics operator (keyed by domain). For every example it evaluates the loss
+ * The per-domain statistics operator (keyed by domain), fed batches of a domain's examples
+ * ({@link ExampleBatch}). For every example it evaluates the loss
  * under the newest published model θ̄ and ‖∇ℓ‖² under its iterate θ — prequential values, the
  * model has not been trained on the example — and folds them into the domain's
- * {@link DomainStatistics}; then it passes the example on to the trainer.
+ * {@link DomainStatistics}; then it passes the batch on to the trainer, without the examples
+ * whose loss or gradient was not finite.
  *
  * <p>A domain's summary ({@link io.domainmix.core.stats.DomainStats}) goes to the trainer every
  * {@code statsEvery} of its examples, {@code statsIntervalMs} after its first unsent example, and
@@ -34,7 +39,7 @@ import org.apache.flink.util.Collector;
  * newest version is kept in broadcast state. Before the first one, θ₀ (from the seed) is used,
  * as in the trainer.
  */
-public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunction<String, Example, ModelSnapshot, TrainerInput> {
+public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunction<String, ExampleBatch, ModelSnapshot, TrainerInput> {
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state: the newest snapshot of the run, under the run id. */
@@ -79,7 +84,7 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
     }
 
     @Override
-    public void processElement(Example e, ReadOnlyContext ctx, Collector<TrainerInput> out) throws Exception {
+    public void processElement(ExampleBatch batch, ReadOnlyContext ctx, Collector<TrainerInput> out) throws Exception {
         ReadOnlyBroadcastState<String, ModelSnapshot> snapshots = ctx.getBroadcastState(SNAPSHOT_STATE);
         ModelSnapshot newest = snapshots.get(runId);
         double[] published = newest == null ? initialTheta : newest.averagedTheta;
@@ -90,12 +95,25 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
             s = DomainStatistics.create(settings.model.dimension(), settings.model.intercept(), settings.fglsEnabled());
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         }
-        boolean finite = s.observe(model, published, iterate, e, settings.emaBeta, scratch);
+        Example[] examples = batch.examples;
+        List<Example> finite = null; // only once an example has to be left out
+        for (int i = 0; i < examples.length; i++) {
+            if (s.observe(model, published, iterate, examples[i], settings.emaBeta, scratch)) {
+                if (finite != null) {
+                    finite.add(examples[i]);
+                }
+            } else {
+                nonFinite.inc(); // kept away from the model; counted in the statistics too
+                if (finite == null) {
+                    finite = new ArrayList<>(Arrays.asList(examples).subList(0, i));
+                }
+            }
+        }
         statistics.update(s);
-        if (finite) {
-            out.collect(TrainerInput.of(e));
-        } else {
-            nonFinite.inc(); // kept away from the model; counted in the statistics too
+        if (finite == null) {
+            out.collect(TrainerInput.of(batch));
+        } else if (!finite.isEmpty()) {
+            out.collect(TrainerInput.of(new ExampleBatch(batch.domain, finite.toArray(new Example[0]))));
         }
         Long sent = sentCount.value();
         if (s.count - (sent == null ? 0 : sent) >= statsEvery) {

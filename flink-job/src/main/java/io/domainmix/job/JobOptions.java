@@ -149,6 +149,12 @@ public final class JobOptions implements Serializable {
             v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
     public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
+    public static final Option<Integer> EXCHANGE_BATCH = Option.of("exchange-batch", "examples", 64,
+            v -> atLeast(parseInt(v), 1), "Examples of one domain sent on from validation as one record (1: each on its own); "
+                    + "one record per batch is what makes the exchanges cheap.");
+    public static final Option<Long> EXCHANGE_LINGER_MS = Option.of("exchange-linger-ms", "ms", 20L,
+            v -> atLeast(parseLong(v), 1), "Longest an example waits for its batch to fill; no example waits past a "
+                    + "checkpoint barrier or the end of input.");
     public static final Option<Long> CHECKPOINT_INTERVAL_MS = Option.of("checkpoint-interval-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 10), "Checkpoint interval (exactly-once state).");
     public static final Option<String> RUN_ID = Option.of("run-id", "string", "domainmix", JobOptions::runId,
@@ -174,7 +180,8 @@ public final class JobOptions implements Serializable {
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
-            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, METRICS_EVERY, CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
+            CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
     /** Where a fresh job starts reading its example topics. */

@@ -1,5 +1,6 @@
 package io.domainmix.job;
 
+import io.domainmix.core.data.Example;
 import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
@@ -22,7 +23,8 @@ import org.apache.flink.util.OutputTag;
  * {@link Trainer}, whose whole state — model, optimizer, averaging windows, buffers, random
  * generator, weights — is the keyed {@link TrainerState}.
  *
- * <p>Examples are buffered and trained on ({@link Trainer#onExample}); statistics summaries
+ * <p>Examples arrive in batches of one domain ({@link ExampleBatch}) and are buffered and trained
+ * on one by one ({@link Trainer#onExample}); statistics summaries
  * recompute λ and p ({@link Trainer#onDomainStats}). Every {@code snapshotEvery} steps a
  * versioned snapshot is emitted (main output), every {@code metricsEvery} steps a
  * {@link MetricsRecord} ({@link #METRICS}). When a bounded input ends (an event-time timer at
@@ -85,16 +87,25 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         }
         Trainer t = attach(st);
         long skippedBefore = t.skippedUpdates();
-        if (in.example != null) {
-            steps.inc(t.onExample(in.example));
+        TrainerProgress progress = progress();
+        long now = ctx.timerService().currentProcessingTime();
+        if (in.examples != null) {
+            for (Example e : in.examples.examples) {
+                steps.inc(t.onExample(e));
+                publishDue(t, progress, now, ctx, out); // after every example: snapshots at exact step multiples
+            }
         } else if (in.stats != null) {
             t.onDomainStats(in.stats);
+            publishDue(t, progress, now, ctx, out);
         }
         skipped.inc(t.skippedUpdates() - skippedBefore);
         registerGauges(t);
+        progressState.update(progress);
+        trainerState.update(t.state());
+    }
 
-        TrainerProgress progress = progress();
-        long now = ctx.timerService().currentProcessingTime();
+    /** A snapshot every {@code snapshotEvery} steps, a metrics record every {@code metricsEvery}. */
+    private void publishDue(Trainer t, TrainerProgress progress, long now, Context ctx, Collector<PublishedSnapshot> out) {
         if (t.step() / snapshotEvery > progress.snapshotStep / snapshotEvery) {
             progress.snapshotStep = t.step();
             out.collect(new PublishedSnapshot(t.snapshot(runId, ++progress.version, now), false));
@@ -103,8 +114,6 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             progress.metricsStep = t.step();
             ctx.output(METRICS, metricsRecord(t, now, false));
         }
-        progressState.update(progress);
-        trainerState.update(t.state());
     }
 
     /** End of a bounded input: the final snapshot and metrics. */

@@ -1,22 +1,29 @@
 package io.domainmix.job;
 
-import io.domainmix.core.data.Example;
 import io.domainmix.core.stats.DomainStats;
+import io.domainmix.job.types.SerializerTypeInfo;
+import io.domainmix.job.types.TrainerInputSerializer;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * What the statistics operator sends the trainer: an example or a statistics summary, in one
- * stream so that each statistics subtask's examples and summaries keep their order.
+ * What the statistics operator sends the trainer: a batch of examples or a statistics summary, in
+ * one stream so that each statistics subtask's examples and summaries keep their order.
  * Exactly one field is set.
  */
+@TypeInfo(TrainerInput.TypeFactory.class)
 public final class TrainerInput {
-    public Example example;
+    public ExampleBatch examples;
     public DomainStats stats;
 
     public TrainerInput() {}
 
-    public static TrainerInput of(Example e) {
+    public static TrainerInput of(ExampleBatch batch) {
         TrainerInput in = new TrainerInput();
-        in.example = e;
+        in.examples = batch;
         return in;
     }
 
@@ -26,7 +33,15 @@ public final class TrainerInput {
         return in;
     }
 
-    public boolean isExample() {
-        return example != null;
+    public boolean isExamples() {
+        return examples != null;
+    }
+
+    /** Makes Flink use {@link TrainerInputSerializer} wherever this type appears. */
+    public static final class TypeFactory extends TypeInfoFactory<TrainerInput> {
+        @Override
+        public TypeInformation<TrainerInput> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new SerializerTypeInfo<>(TrainerInput.class, new TrainerInputSerializer());
+        }
     }
 }

@@ -41,13 +41,13 @@ class DomainStatisticsFunctionTest {
         return s;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Example, ModelSnapshot, TrainerInput> harness() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, ExampleBatch, ModelSnapshot, TrainerInput> harness() throws Exception {
         var h = unopened();
         h.open();
         return h;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Example, ModelSnapshot, TrainerInput> unopened() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, ExampleBatch, ModelSnapshot, TrainerInput> unopened() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new DomainStatisticsFunction(settings(), RUN, 1000, 1000),
                         List.of(DomainStatisticsFunction.SNAPSHOT_STATE)),
@@ -76,7 +76,7 @@ class DomainStatisticsFunctionTest {
         return s;
     }
 
-    private static DomainStatistics state(KeyedBroadcastOperatorTestHarness<String, Example, ModelSnapshot, TrainerInput> h,
+    private static DomainStatistics state(KeyedBroadcastOperatorTestHarness<String, ExampleBatch, ModelSnapshot, TrainerInput> h,
                                           String domain) throws Exception {
         AbstractStreamOperator<?> op = (AbstractStreamOperator<?>) h.getTwoInputOperator();
         op.setCurrentKey(domain);
@@ -103,7 +103,7 @@ class DomainStatisticsFunctionTest {
                     h.processBroadcastElement(snapshot("other-run", 9, 5.0), 0); // another run's: ignored
                 }
                 Example e = data.get(i);
-                h.processElement(e, 0);
+                h.processElement(ExampleBatch.of(e), 0);
                 DomainStatistics s = expected.computeIfAbsent(e.domain, d -> DomainStatistics.create(20, false, true));
                 s.observe(model, i < 1500 ? theta0 : v2.averagedTheta, i < 1500 ? theta0 : v2.theta, e, BETA, scratch);
             }
@@ -111,7 +111,7 @@ class DomainStatisticsFunctionTest {
 
             List<TrainerInput> out = h.extractOutputValues();
             List<DomainStats> summaries = out.stream().filter(in -> in.stats != null).map(in -> in.stats).toList();
-            assertEquals(3000, out.stream().filter(TrainerInput::isExample).count());
+            assertEquals(3000, out.stream().filter(TrainerInput::isExamples).mapToInt(in -> in.examples.size()).sum());
             // count trigger: one summary per 1000 examples of a domain (about 1500 each here)
             assertEquals(2, summaries.size(), summaries.toString());
             assertTrue(summaries.stream().allMatch(s -> s.count == 1000 && s.fgls != null && s.fgls.n == 1000));
@@ -147,16 +147,45 @@ class DomainStatisticsFunctionTest {
     }
 
     @Test
-    void nonFiniteExamplesAreCountedAndNotForwarded() throws Exception {
+    void nonFiniteExamplesAreCountedAndLeftOutOfTheBatchPassedOn() throws Exception {
         try (var h = harness()) {
             double[] huge = new double[20];
             java.util.Arrays.fill(huge, 1e200);
-            h.processElement(new Example("d1", huge, 1.0), 0);
-            h.processElement(examples(1, 3).get(0), 0);
-            assertEquals(1, h.extractOutputValues().size());
+            List<Example> good = examples(40, 3).stream().filter(e -> e.domain.equals("d1")).limit(3).toList();
+            Example bad = new Example("d1", huge, 1.0);
+            h.processElement(new ExampleBatch("d1", new Example[] {good.get(0), bad, good.get(1), good.get(2)}), 0);
+            h.processElement(new ExampleBatch("d1", new Example[] {bad}), 0);
+
+            List<TrainerInput> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "a batch with nothing finite left is not sent");
+            assertArrayEquals(good.toArray(), out.get(0).examples.examples, "the finite examples, in order");
             DomainStatistics s = state(h, "d1");
-            assertEquals(1, s.skippedNonFinite);
-            assertFalse(h.extractOutputValues().get(0).example.x[0] > 1e100);
+            assertEquals(5, s.count);
+            assertEquals(2, s.skippedNonFinite);
+        }
+    }
+
+    @Test
+    void aBatchUpdatesTheStatisticsExactlyAsItsExamplesOneByOne() throws Exception {
+        List<Example> d1 = examples(2000, 5).stream().filter(e -> e.domain.equals("d1")).toList();
+        try (var batched = harness(); var single = harness()) {
+            for (int i = 0; i < d1.size(); i += 37) {
+                List<Example> part = d1.subList(i, Math.min(d1.size(), i + 37));
+                batched.processElement(new ExampleBatch("d1", part.toArray(new Example[0])), 0);
+                for (Example e : part) {
+                    single.processElement(ExampleBatch.of(e), 0);
+                }
+            }
+            DomainStatistics a = state(batched, "d1");
+            DomainStatistics b = state(single, "d1");
+            assertEquals(b.count, a.count);
+            assertEquals(b.lossRaw, a.lossRaw, 0.0);
+            assertEquals(b.gradientRaw, a.gradientRaw, 0.0);
+            assertArrayEquals(b.fgls.gram, a.fgls.gram, 0.0);
+            assertEquals(d1.size(), batched.extractOutputValues().stream().filter(TrainerInput::isExamples)
+                    .mapToInt(in -> in.examples.size()).sum());
+            // the count trigger fires after the batch that crosses it
+            assertEquals(d1.size() / 1000, batched.extractOutputValues().stream().filter(in -> in.stats != null).count());
         }
     }
 
@@ -167,7 +196,7 @@ class DomainStatisticsFunctionTest {
         DomainStatistics before;
         try (var h = harness()) {
             for (Example e : data.subList(0, 400)) {
-                h.processElement(e, 0);
+                h.processElement(ExampleBatch.of(e), 0);
             }
             h.processBroadcastElement(snapshot(RUN, 4, 0.2), 0);
             checkpoint = h.snapshot(1, 1);

@@ -3,6 +3,9 @@ package io.domainmix.job;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
@@ -17,6 +20,7 @@ import io.domainmix.core.weights.LossWeightPolicy;
 import io.domainmix.core.weights.SamplingPolicy;
 import io.domainmix.core.weights.WeightSettings;
 import io.domainmix.core.weights.ImportanceMode;
+import io.domainmix.job.types.SerializerTypeInfo;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -29,12 +33,15 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-/** Every type in the job's streams and state is a Flink POJO all the way down: no Kryo fallback. */
+/**
+ * Every type in the job's state and streams is a Flink POJO all the way down (no Kryo fallback),
+ * except the two record types of the busy exchanges, which have hand-written serializers.
+ */
 class StateTypesTest {
 
     @Test
     void everyStreamAndStateTypeIsAPojoWithoutGenericParts() {
-        for (Class<?> c : List.of(Example.class, RawRecord.class, DeadLetter.class, TrainerInput.class, DomainStats.class,
+        for (Class<?> c : List.of(Example.class, RawRecord.class, DeadLetter.class, DomainStats.class,
                 DomainStatistics.class, TrainerState.class, TrainerProgress.class, ModelSnapshot.class,
                 PublishedSnapshot.class, MetricsRecord.class)) {
             TypeInformation<?> info = TypeInformation.of(c);
@@ -79,5 +86,52 @@ class StateTypesTest {
         assertEquals(st.rngState, back.rngState);
         assertArrayEquals(st.fgls[0].gram, back.fgls[0].gram, 0.0);
         assertEquals(st.arrivals, back.arrivals);
+    }
+
+    @Test
+    void theExchangeRecordsHaveTheirOwnSerializersAndSurviveThem() throws Exception {
+        assertTrue(TypeInformation.of(ExampleBatch.class) instanceof SerializerTypeInfo);
+        TypeInformation<TrainerInput> info = TypeInformation.of(TrainerInput.class);
+        assertTrue(info instanceof SerializerTypeInfo, info.toString());
+        TypeSerializer<TrainerInput> ser = info.createSerializer(new SerializerConfigImpl());
+
+        Example plain = new Example("d1", new double[] {1.5, -0.0, Double.MIN_VALUE, 1e300}, -2.25);
+        Example full = new Example("d1", new double[] {3, 4, 5, 6}, 7, 0.5, "id-ü-7", 1_700_000_000_123L);
+        Example noTime = new Example("d1", new double[] {0, 0, 0, 1}, 0, 2.0, "x", Long.MIN_VALUE);
+        TrainerInput batch = TrainerInput.of(new ExampleBatch("d1", new Example[] {plain, full, noTime}));
+        TrainerInput back = roundTrip(ser, batch);
+        assertEquals("d1", back.examples.domain);
+        assertArrayEquals(batch.examples.examples, back.examples.examples); // Example.equals: every field
+        assertSame(back.examples.domain, back.examples.examples[2].domain, "one domain string per batch");
+        assertNull(back.stats);
+        assertEquals(0, roundTrip(ser, TrainerInput.of(new ExampleBatch("e", new Example[0]))).examples.size());
+
+        DomainStatistics s = DomainStatistics.create(3, true, true);
+        s.observe(io.domainmix.core.model.ModelSpec.linear(3, true).create(), new double[4], new double[4], exampleOfD2(), 0.01, new double[4]);
+        TrainerInput stats = TrainerInput.of(s.summary("d2", 0.01));
+        TrainerInput statsBack = roundTrip(ser, stats);
+        assertNull(statsBack.examples);
+        assertEquals("d2", statsBack.stats.domain);
+        assertEquals(stats.stats.lossEma, statsBack.stats.lossEma, 0.0);
+        assertArrayEquals(stats.stats.fgls.gram, statsBack.stats.fgls.gram, 0.0);
+
+        // copies are deep: changing the copy leaves the original alone
+        TrainerInput copy = ser.copy(batch);
+        copy.examples.examples[0].x[0] = 99;
+        assertEquals(1.5, batch.examples.examples[0].x[0], 0.0);
+        assertThrows(java.io.IOException.class, () -> ser.deserialize(new DataInputDeserializer(new byte[] {9})));
+    }
+
+    private static Example exampleOfD2() {
+        return new Example("d2", new double[] {1, 2, 3}, 1);
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> ser, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ser.serialize(value, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
+        T back = ser.deserialize(in);
+        assertEquals(0, in.available(), "the whole record was read");
+        return back;
     }
 }

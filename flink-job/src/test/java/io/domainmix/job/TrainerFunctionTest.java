@@ -47,7 +47,10 @@ class TrainerFunctionTest {
                 new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0);
     }
 
-    /** Examples of linear-noise with a statistics summary of each domain after every 250 of its examples. */
+    /**
+     * Examples of linear-noise in batches of consecutive examples of one domain (up to 7), with a
+     * statistics summary of each domain after every 250 of its examples.
+     */
     private static List<TrainerInput> inputs(int n) {
         Experiment ex = Experiment.named("linear-noise", 20);
         GroundTruth truth = ex.groundTruth(3);
@@ -57,14 +60,24 @@ class TrainerFunctionTest {
         double[] scratch = new double[model.parameterCount()];
         Map<String, DomainStatistics> stats = new HashMap<>();
         List<TrainerInput> out = new ArrayList<>();
+        List<Example> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Example e = arrivals.next();
+            if (!batch.isEmpty() && (batch.size() == 7 || !batch.get(0).domain.equals(e.domain))) {
+                out.add(TrainerInput.of(new ExampleBatch(batch.get(0).domain, batch.toArray(new Example[0]))));
+                batch.clear();
+            }
+            batch.add(e);
             DomainStatistics s = stats.computeIfAbsent(e.domain, d -> DomainStatistics.create(20, false, false));
             s.observe(model, theta0, theta0, e, 0.001, scratch);
-            out.add(TrainerInput.of(e));
             if (s.count % 250 == 0) {
+                out.add(TrainerInput.of(new ExampleBatch(e.domain, batch.toArray(new Example[0]))));
+                batch.clear();
                 out.add(TrainerInput.of(s.summary(e.domain, 0.001)));
             }
+        }
+        if (!batch.isEmpty()) {
+            out.add(TrainerInput.of(new ExampleBatch(batch.get(0).domain, batch.toArray(new Example[0]))));
         }
         return out;
     }
@@ -72,8 +85,10 @@ class TrainerFunctionTest {
     private static Trainer reference(List<TrainerInput> inputs) {
         Trainer t = Trainer.create(settings());
         for (TrainerInput in : inputs) {
-            if (in.example != null) {
-                t.onExample(in.example);
+            if (in.examples != null) {
+                for (Example e : in.examples.examples) {
+                    t.onExample(e);
+                }
             } else {
                 t.onDomainStats(in.stats);
             }
@@ -136,7 +151,8 @@ class TrainerFunctionTest {
     void aRestoredTrainerContinuesExactlyIncludingItsRandomDraws() throws Exception {
         List<TrainerInput> inputs = inputs(3000);
         Trainer want = reference(inputs);
-        int cut = 1700;
+        int cut = inputs.size() * 17 / 30; // about 1,700 examples in
+        int lost = inputs.size() / 10;
         OperatorSubtaskState checkpoint;
         try (var h = unopened()) {
             h.open();
@@ -145,7 +161,7 @@ class TrainerFunctionTest {
             }
             checkpoint = h.snapshot(1, 1);
             // work after the checkpoint is lost with the failure
-            for (TrainerInput in : inputs.subList(cut, cut + 300)) {
+            for (TrainerInput in : inputs.subList(cut, cut + lost)) {
                 h.processElement(in, 0);
             }
         }

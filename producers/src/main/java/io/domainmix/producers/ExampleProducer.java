@@ -1,7 +1,6 @@
 package io.domainmix.producers;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.data.ExampleJsonCodec;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,7 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The part every producer shares: one idempotent Kafka producer, examples sent with the domain
- * as key in the JSON wire format, per-domain delivery counts, progress, and a clean stop.
+ * as key in the layout's wire format (JSON by default), per-domain delivery counts, progress, and a clean stop.
  *
  * <p>{@link #run()} produces until the source is exhausted or {@link #close()} is called (from
  * a shutdown hook on Ctrl-C, for instance); either way it flushes, so that every example handed
@@ -147,7 +146,7 @@ public abstract class ExampleProducer implements Runnable, AutoCloseable {
             throw new DeliveryFailedException(failure);
         }
         DeliveryCounters.Domain d = counters.domain(e.domain);
-        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), e.domain, ExampleJsonCodec.encode(e)),
+        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), e.domain, layout.format().encode(e)),
                 counters.onSend(d));
     }
 

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * Where each domain's examples go: one topic per domain, {@code <prefix>.<domain>} (the default;
  * the job subscribes to the pattern {@code <prefix>\..*}), or one shared topic for all domains.
  * In both layouts the record key is the domain and the record carries it too, so a consumer
- * never has to parse topic names.
+ * never has to parse topic names. Values are encoded in the layout's {@link WireFormat} (JSON
+ * unless {@link #withFormat} says otherwise).
  *
  * <p>Kafka topic names allow only {@code [a-zA-Z0-9._-]}; other characters of a domain name
  * become {@code _} in its topic (the record keeps the real name).
@@ -19,11 +20,17 @@ public final class TopicLayout {
     private final String prefix;
     private final String sharedTopic;
     private final String truthTopic;
+    private final WireFormat format;
 
     private TopicLayout(String prefix, String sharedTopic, String truthTopic) {
+        this(prefix, sharedTopic, truthTopic, WireFormat.JSON);
+    }
+
+    private TopicLayout(String prefix, String sharedTopic, String truthTopic, WireFormat format) {
         this.prefix = prefix;
         this.sharedTopic = sharedTopic;
         this.truthTopic = truthTopic;
+        this.format = format;
         requireValid(prefix + ".x", "topic prefix '" + prefix + "'");
         if (sharedTopic != null) {
             requireValid(sharedTopic, "topic '" + sharedTopic + "'");
@@ -45,6 +52,15 @@ public final class TopicLayout {
     /** The default truth topic name for a prefix. */
     public static String defaultTruthTopic(String prefix) {
         return prefix + "-truth";
+    }
+
+    /** The same layout with examples encoded in {@code format}. */
+    public TopicLayout withFormat(WireFormat format) {
+        return new TopicLayout(prefix, sharedTopic, truthTopic, format);
+    }
+
+    public WireFormat format() {
+        return format;
     }
 
     public String topicFor(String domain) {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.domainmix.core.data.DecodeResult;
 import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleBinaryCodec;
 import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.data.ExampleSchema;
 import io.domainmix.core.data.LabelKind;
@@ -158,6 +160,35 @@ class ProducersITCase {
         }
         assertEquals(Map.of("d1", 250, "d2", 250), perKey);
         assertFalse(broker.topics().contains(prefix + "-truth"), "no truth topic when none is asked for");
+    }
+
+    @Test
+    void binaryFormatRecordsDecodeToTheSameExamplesAsJson() throws Exception {
+        String prefix = TestBroker.uniquePrefix("binary");
+        SyntheticPlan plan = SyntheticPlan.ofExperiment("linear-noise", 5, 9, 0, 300);
+        for (WireFormat f : WireFormat.values()) {
+            TopicLayout layout = TopicLayout.perDomain(prefix + "-" + f, null).withFormat(f);
+            SyntheticProducer producer = new SyntheticProducer(plan, target(), layout, null, output);
+            producer.run();
+            assertTrue(producer.summary().succeeded(), producer.summary().oneLine());
+        }
+        ExampleSchema schema = new ExampleSchema(5, LabelKind.REAL);
+        ExampleBinaryCodec binary = new ExampleBinaryCodec(schema);
+        for (String d : List.of("d1", "d2")) {
+            List<ConsumerRecord<String, byte[]>> records = broker.readAll(prefix + "-binary." + d);
+            assertEquals(300, records.size());
+            Map<String, Example> fromJson = new HashMap<>();
+            decodeAll(broker.readAll(prefix + "-json." + d), 5, null).forEach(e -> fromJson.put(e.id, e));
+            for (ConsumerRecord<String, byte[]> r : records) {
+                assertTrue(ExampleBinaryCodec.isBinary(r.value()), "a binary record");
+                DecodeResult got = binary.decode(r.value(), null, null);
+                assertTrue(got.isAccepted(), got.describe());
+                assertEquals(fromJson.get(got.example().id), got.example(), "the same example as its JSON twin");
+            }
+        }
+        assertEquals(WireFormat.BINARY, WireFormat.parse(" Binary "));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> WireFormat.parse("avro"));
+        assertTrue(bad.getMessage().contains("json or binary") && bad.getMessage().contains("avro"), bad.getMessage());
     }
 
     private static final String CSV = String.join("\n",

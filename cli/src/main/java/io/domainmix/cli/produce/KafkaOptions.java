@@ -4,6 +4,7 @@ import io.domainmix.producers.ExampleProducer;
 import io.domainmix.producers.KafkaTarget;
 import io.domainmix.producers.ProgressDisplay;
 import io.domainmix.producers.TopicLayout;
+import io.domainmix.producers.WireFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,11 @@ public final class KafkaOptions {
             description = "Write all domains to this one topic instead (the domain is in the key and the record).")
     String sharedTopic;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "Record format: json (default) or binary (compact and versioned; the job reads both, "
+                    + "telling them apart by the first byte).")
+    String format;
+
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of topics this command creates (default: the broker's default).")
     Integer partitions;
@@ -76,8 +82,9 @@ public final class KafkaOptions {
 
     /** The layout; {@code truthTopic} null: none. */
     public TopicLayout layout(String truthTopic) {
-        return sharedTopic != null ? TopicLayout.shared(sharedTopic, topicPrefix, truthTopic)
+        TopicLayout layout = sharedTopic != null ? TopicLayout.shared(sharedTopic, topicPrefix, truthTopic)
                 : TopicLayout.perDomain(topicPrefix, truthTopic);
+        return layout.withFormat(WireFormat.parse(format));
     }
 
     public ExampleProducer.Output output() {
