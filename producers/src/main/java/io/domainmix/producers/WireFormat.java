@@ -26,7 +26,7 @@ public enum WireFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("--format must be json or binary: " + s);
+        throw new IllegalArgumentException("--wire-format: unknown value '" + s + "'; allowed: json, binary");
     }
 
     @Override

@@ -188,7 +188,7 @@ class ProducersITCase {
         }
         assertEquals(WireFormat.BINARY, WireFormat.parse(" Binary "));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> WireFormat.parse("avro"));
-        assertTrue(bad.getMessage().contains("json or binary") && bad.getMessage().contains("avro"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("allowed: json, binary") && bad.getMessage().contains("avro"), bad.getMessage());
     }
 
     private static final String CSV = String.join("\n",

@@ -42,10 +42,10 @@ public final class KafkaOptions {
             description = "Write all domains to this one topic instead (the domain is in the key and the record).")
     String sharedTopic;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+    @Option(names = "--wire-format", paramLabel = "FORMAT", defaultValue = "json",
             description = "Record format: json (default) or binary (compact and versioned; the job reads both, "
                     + "telling them apart by the first byte).")
-    String format;
+    String wireFormat;
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of topics this command creates (default: the broker's default).")
@@ -84,7 +84,7 @@ public final class KafkaOptions {
     public TopicLayout layout(String truthTopic) {
         TopicLayout layout = sharedTopic != null ? TopicLayout.shared(sharedTopic, topicPrefix, truthTopic)
                 : TopicLayout.perDomain(topicPrefix, truthTopic);
-        return layout.withFormat(WireFormat.parse(format));
+        return layout.withFormat(WireFormat.parse(wireFormat));
     }
 
     public ExampleProducer.Output output() {
