@@ -32,8 +32,19 @@ final class HeapMonitor implements NotificationListener, AutoCloseable {
     private final long started = System.nanoTime();
     private volatile boolean running = true;
     private volatile long peakUsed;
+    private final List<Long> liveByFullGc = new ArrayList<>();
 
     HeapMonitor() {
+        this(0);
+    }
+
+    /**
+     * @param fullGcEveryMs when positive, a full collection every this many milliseconds and the
+     *     heap after it recorded: the live set itself, without the garbage that young collections
+     *     leave in the old generation until a concurrent cycle (which is what makes the after-GC
+     *     series of a shorter run creep up although nothing is kept)
+     */
+    HeapMonitor(long fullGcEveryMs) {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 heapPools.add(pool.getName());
@@ -46,8 +57,16 @@ final class HeapMonitor implements NotificationListener, AutoCloseable {
             }
         }
         sampler = new Thread(() -> {
+            long nextFullGc = System.nanoTime() + fullGcEveryMs * 1_000_000;
             while (running) {
                 peakUsed = Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                if (fullGcEveryMs > 0 && System.nanoTime() >= nextFullGc) {
+                    long live = liveHeapNow();
+                    synchronized (liveByFullGc) {
+                        liveByFullGc.add(live);
+                    }
+                    nextFullGc = System.nanoTime() + fullGcEveryMs * 1_000_000;
+                }
                 try {
                     Thread.sleep(SAMPLE_MS);
                 } catch (InterruptedException e) {
@@ -109,6 +128,13 @@ final class HeapMonitor implements NotificationListener, AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The heap after each of the periodic full collections, in order. */
+    List<Long> liveByFullGc() {
+        synchronized (liveByFullGc) {
+            return new ArrayList<>(liveByFullGc);
+        }
     }
 
     int collections() {

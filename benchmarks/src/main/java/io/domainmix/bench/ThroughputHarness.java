@@ -74,6 +74,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
     private static final String BINARY = " (binary records)";
+    /** With --heap-trace: a full collection this often during a measured job, for its live heap. */
+    private static final long FULL_GC_EVERY_MS = 5_000;
     static final long SEED = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -221,16 +223,28 @@ public final class ThroughputHarness {
 
             if (!skipJob) {
                 System.out.println(domainPlacement(domains));
-                // the job's warm-up is a whole unrecorded run over the same examples at each parallelism:
-                // Flink's and Kafka's code that runs once per snapshot or per network buffer reaches the
-                // optimizing compiler only after millions of examples, and on two cores the compiler
-                // otherwise takes a third of the machine from the first measured runs
+                // the job's warm-up: an unrecorded run of every policy at each parallelism over all N
+                // examples, in the binary format (three times as fast; JSON decoding is already compiled
+                // by the consumer runs). Flink's and Kafka's code that runs once per snapshot or per
+                // network buffer reaches the optimizing compiler only after millions of examples, and on
+                // two cores the compiler otherwise takes a third of the machine from the first runs.
+                // Then one run over the (smaller) JSON warm-up set, so that decoding inside the job's
+                // operator chain is compiled too.
                 for (int p : parallelisms) {
-                    runJob(prefix, policies.get(0), p, examples, true);
+                    for (String policy : policies) {
+                        runJob(onlyJobs ? prefix : binaryPrefix, policy, p, examples, true);
+                    }
+                    runJob(warmPrefix, policies.get(0), p, warmExamples, true);
                 }
                 for (int r = 0; r < repeat; r++) {
+                    // later runs profit from the compiler's work on earlier ones: every other repeat
+                    // reverses the order, so that medians over repeats compare the policies fairly
+                    List<String> order = new ArrayList<>(policies);
+                    if (r % 2 == 1) {
+                        java.util.Collections.reverse(order);
+                    }
                     for (int p : parallelisms) {
-                        for (String policy : policies) {
+                        for (String policy : order) {
                             runJob(prefix, policy, p, examples, false);
                         }
                         if (!onlyJobs) { // the same examples in the binary format: the job without JSON's cost
@@ -536,7 +550,7 @@ public final class ThroughputHarness {
         DomainMixJob.buildKafka(env, options);
         String label = label(policy) + " job " + policy + format + ", p = " + parallelism;
         long baseline = HeapMonitor.liveHeapNow();
-        HeapMonitor heap = new HeapMonitor();
+        HeapMonitor heap = new HeapMonitor(heapTrace && !warmUp ? FULL_GC_EVERY_MS : 0);
         CpuProbe cpu = new CpuProbe(broker);
         long t0 = System.nanoTime();
         JobExecutionResult result = env.execute(options.jobName());
@@ -565,6 +579,10 @@ public final class ThroughputHarness {
             StringBuilder b = new StringBuilder("; after-GC heap by tenth of the run (MB):");
             for (long v : heap.afterGcBySlice(10)) {
                 b.append(' ').append(v < 0 ? "-" : String.valueOf(v >> 20));
+            }
+            b.append("; live heap after a full GC every ").append(FULL_GC_EVERY_MS / 1000).append(" s (MB):");
+            for (long v : heap.liveByFullGc()) {
+                b.append(' ').append(v >> 20);
             }
             note += b;
         }
@@ -786,7 +804,13 @@ public final class ThroughputHarness {
         }
         java.util.Arrays.sort(rate);
         java.util.Arrays.sort(cost);
-        b.append(String.format(Locale.ROOT, "[%.2f] (%.2f)", rate[(n - 1) / 2], cost[(n - 1) / 2]));
+        b.append(String.format(Locale.ROOT, "[%.2f] (%.2f)", middle(rate), middle(cost)));
         return b.toString();
+    }
+
+    /** The median of sorted values; the mean of the middle two for an even count (one run in each order). */
+    private static double middle(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
