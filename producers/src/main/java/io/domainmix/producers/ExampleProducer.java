@@ -13,8 +13,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The part every producer shares: one idempotent Kafka producer, examples sent with the domain
- * as key in the layout's wire format (JSON by default), per-domain delivery counts, progress, and a clean stop.
+ * The part every producer shares: one idempotent Kafka producer, examples sent keyed by their
+ * domain (unless the layout says otherwise) in the layout's wire format (JSON by default), per-domain delivery counts, progress, and a clean stop.
  *
  * <p>{@link #run()} produces until the source is exhausted or {@link #close()} is called (from
  * a shutdown hook on Ctrl-C, for instance); either way it flushes, so that every example handed
@@ -139,14 +139,14 @@ public abstract class ExampleProducer implements Runnable, AutoCloseable {
         }
     }
 
-    /** Sends one example to its domain's topic, keyed by its domain. */
+    /** Sends one example to its domain's topic, keyed as the layout says. */
     protected final void send(Example e) throws DeliveryFailedException {
         Exception failure = counters.firstFailure();
         if (failure != null) {
             throw new DeliveryFailedException(failure);
         }
         DeliveryCounters.Domain d = counters.domain(e.domain);
-        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), e.domain, layout.format().encode(e)),
+        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), layout.keyFor(e.domain), layout.format().encode(e)),
                 counters.onSend(d));
     }
 

@@ -5,9 +5,13 @@ import java.util.regex.Pattern;
 /**
  * Where each domain's examples go: one topic per domain, {@code <prefix>.<domain>} (the default;
  * the job subscribes to the pattern {@code <prefix>\..*}), or one shared topic for all domains.
- * In both layouts the record key is the domain and the record carries it too, so a consumer
- * never has to parse topic names. Values are encoded in the layout's {@link WireFormat} (JSON
- * unless {@link #withFormat} says otherwise).
+ * In both layouts the record carries the domain, so a consumer never has to parse topic names,
+ * and the record key is the domain too unless {@link #withoutKeys} says otherwise. Values are
+ * encoded in the layout's {@link WireFormat} (JSON unless {@link #withFormat} says otherwise).
+ *
+ * <p>A key puts all of a domain's records in one partition: their order is kept, and one reader
+ * of the job decodes them all. Without keys Kafka spreads them over the partitions, so several
+ * readers share a busy domain's decoding.
  *
  * <p>Kafka topic names allow only {@code [a-zA-Z0-9._-]}; other characters of a domain name
  * become {@code _} in its topic (the record keeps the real name).
@@ -21,16 +25,18 @@ public final class TopicLayout {
     private final String sharedTopic;
     private final String truthTopic;
     private final WireFormat format;
+    private final boolean keyed;
 
     private TopicLayout(String prefix, String sharedTopic, String truthTopic) {
-        this(prefix, sharedTopic, truthTopic, WireFormat.JSON);
+        this(prefix, sharedTopic, truthTopic, WireFormat.JSON, true);
     }
 
-    private TopicLayout(String prefix, String sharedTopic, String truthTopic, WireFormat format) {
+    private TopicLayout(String prefix, String sharedTopic, String truthTopic, WireFormat format, boolean keyed) {
         this.prefix = prefix;
         this.sharedTopic = sharedTopic;
         this.truthTopic = truthTopic;
         this.format = format;
+        this.keyed = keyed;
         requireValid(prefix + ".x", "topic prefix '" + prefix + "'");
         if (sharedTopic != null) {
             requireValid(sharedTopic, "topic '" + sharedTopic + "'");
@@ -56,11 +62,21 @@ public final class TopicLayout {
 
     /** The same layout with examples encoded in {@code format}. */
     public TopicLayout withFormat(WireFormat format) {
-        return new TopicLayout(prefix, sharedTopic, truthTopic, format);
+        return new TopicLayout(prefix, sharedTopic, truthTopic, format, keyed);
+    }
+
+    /** The same layout with examples written without keys (spread over the partitions). */
+    public TopicLayout withoutKeys() {
+        return new TopicLayout(prefix, sharedTopic, truthTopic, format, false);
     }
 
     public WireFormat format() {
         return format;
+    }
+
+    /** The record key of a domain's examples: the domain, or null without keys. */
+    public String keyFor(String domain) {
+        return keyed ? domain : null;
     }
 
     public String topicFor(String domain) {

@@ -191,6 +191,30 @@ class ProducersITCase {
         assertTrue(bad.getMessage().contains("allowed: json, binary") && bad.getMessage().contains("avro"), bad.getMessage());
     }
 
+    @Test
+    void withoutKeysADomainSpreadsOverItsTopicsPartitions() throws Exception {
+        String prefix = TestBroker.uniquePrefix("nokeys");
+        SyntheticPlan plan = SyntheticPlan.ofExperiment("linear-noise", 5, 4, 0, 2000);
+        TopicLayout layout = TopicLayout.perDomain(prefix, null).withoutKeys();
+        SyntheticProducer producer = new SyntheticProducer(plan, target(), layout, null, output);
+        producer.run();
+        assertTrue(producer.summary().succeeded(), producer.summary().oneLine());
+        for (String d : List.of("d1", "d2")) {
+            List<ConsumerRecord<String, byte[]>> records = broker.readAll(prefix + "." + d);
+            assertEquals(2000, records.size());
+            assertTrue(records.stream().allMatch(r -> r.key() == null), "no keys");
+            // the sticky partitioner moves on after every full batch: about 20 moves here
+            assertEquals(Set.of(0, 1), records.stream().map(ConsumerRecord::partition).collect(java.util.stream.Collectors.toSet()),
+                    "both partitions of " + d);
+            ExampleJsonCodec codec = new ExampleJsonCodec(new ExampleSchema(5, LabelKind.REAL));
+            for (ConsumerRecord<String, byte[]> r : records) {
+                DecodeResult got = codec.decode(r.value(), null, null);
+                assertTrue(got.isAccepted(), got.describe());
+                assertEquals(d, got.example().domain, "the domain is in the record");
+            }
+        }
+    }
+
     private static final String CSV = String.join("\n",
             "city,note,temp,wind,demand",         // 1
             "oslo,\"cold, dark\",-3.5,12,410",    // 2

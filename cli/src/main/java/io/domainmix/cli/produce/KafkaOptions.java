@@ -47,6 +47,11 @@ public final class KafkaOptions {
                     + "telling them apart by the first byte).")
     String wireFormat;
 
+    @Option(names = "--no-keys", description = "Write records without keys, so that Kafka spreads each domain over its "
+            + "topic's partitions and several job readers share its decoding (default: the domain is the key, "
+            + "one partition per domain, order kept).")
+    boolean noKeys;
+
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of topics this command creates (default: the broker's default).")
     Integer partitions;
@@ -84,7 +89,8 @@ public final class KafkaOptions {
     public TopicLayout layout(String truthTopic) {
         TopicLayout layout = sharedTopic != null ? TopicLayout.shared(sharedTopic, topicPrefix, truthTopic)
                 : TopicLayout.perDomain(topicPrefix, truthTopic);
-        return layout.withFormat(WireFormat.parse(wireFormat));
+        layout = layout.withFormat(WireFormat.parse(wireFormat));
+        return noKeys ? layout.withoutKeys() : layout;
     }
 
     public ExampleProducer.Output output() {
