@@ -136,7 +136,7 @@ public final class DomainMixJob {
         SingleOutputStreamOperator<PublishedSnapshot> snapshots = toTrainer
                 .keyBy(new ByRun(runId))
                 .process(new TrainerFunction(settings, runId, options.get(JobOptions.SNAPSHOT_EVERY),
-                        options.get(JobOptions.METRICS_EVERY)))
+                        options.get(JobOptions.SNAPSHOT_INTERVAL_MS), options.get(JobOptions.METRICS_EVERY)))
                 .setParallelism(1)
                 .name("trainer").uid("trainer");
         snapshots.sinkTo(sinks.snapshots()).setParallelism(1).name("snapshot sink").uid("snapshot-sink");

@@ -147,6 +147,10 @@ public final class JobOptions implements Serializable {
                     + "(0: count trigger only).");
     public static final Option<Long> SNAPSHOT_EVERY = Option.of("snapshot-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
+    public static final Option<Long> SNAPSHOT_INTERVAL_MS = Option.of("snapshot-interval-ms", "ms", 0L,
+            v -> atLeast(parseLong(v), 0), "Least time between two snapshots (0: no limit). At hundreds of thousands of "
+                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need, and each one "
+                    + "also travels back to the statistics.");
     public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
     public static final Option<Integer> EXCHANGE_BATCH = Option.of("exchange-batch", "examples", 64,
@@ -180,7 +184,7 @@ public final class JobOptions implements Serializable {
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
-            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
             CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 

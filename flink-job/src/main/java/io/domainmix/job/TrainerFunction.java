@@ -25,8 +25,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Examples arrive in batches of one domain ({@link ExampleBatch}) and are buffered and trained
  * on one by one ({@link Trainer#onExample}); statistics summaries
- * recompute λ and p ({@link Trainer#onDomainStats}). Every {@code snapshotEvery} steps a
- * versioned snapshot is emitted (main output), every {@code metricsEvery} steps a
+ * recompute λ and p ({@link Trainer#onDomainStats}). Every {@code snapshotEvery} steps (but not
+ * more often than every {@code snapshotIntervalMs}) a versioned snapshot is emitted (main output), every {@code metricsEvery} steps a
  * {@link MetricsRecord} ({@link #METRICS}). When a bounded input ends (an event-time timer at
  * the end of time) a final snapshot marked {@code last} and a final metrics record are emitted.
  *
@@ -48,6 +48,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
     private final TrainerSettings settings;
     private final String runId;
     private final long snapshotEvery;
+    private final long snapshotIntervalMs;
     private final long metricsEvery;
 
     private transient ValueState<TrainerState> trainerState;
@@ -60,10 +61,20 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
     private transient Set<String> domainsWithGauges;
 
     public TrainerFunction(TrainerSettings settings, String runId, long snapshotEvery, long metricsEvery) {
+        this(settings, runId, snapshotEvery, 0, metricsEvery);
+    }
+
+    /**
+     * @param snapshotIntervalMs least processing time between two snapshots (0: none): a due
+     *     snapshot waits for the first step after it has passed
+     */
+    public TrainerFunction(TrainerSettings settings, String runId, long snapshotEvery, long snapshotIntervalMs,
+                           long metricsEvery) {
         settings.validate();
         this.settings = settings;
         this.runId = runId;
         this.snapshotEvery = snapshotEvery;
+        this.snapshotIntervalMs = snapshotIntervalMs;
         this.metricsEvery = metricsEvery;
     }
 
@@ -104,10 +115,15 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         trainerState.update(t.state());
     }
 
-    /** A snapshot every {@code snapshotEvery} steps, a metrics record every {@code metricsEvery}. */
+    /**
+     * A snapshot every {@code snapshotEvery} steps (and no sooner than {@code snapshotIntervalMs}
+     * after the last one), a metrics record every {@code metricsEvery} steps.
+     */
     private void publishDue(Trainer t, TrainerProgress progress, long now, Context ctx, Collector<PublishedSnapshot> out) {
-        if (t.step() / snapshotEvery > progress.snapshotStep / snapshotEvery) {
+        if (t.step() / snapshotEvery > progress.snapshotStep / snapshotEvery
+                && now - progress.snapshotMs >= snapshotIntervalMs) {
             progress.snapshotStep = t.step();
+            progress.snapshotMs = now;
             out.collect(new PublishedSnapshot(t.snapshot(runId, ++progress.version, now), false));
         }
         if (t.step() / metricsEvery > progress.metricsStep / metricsEvery) {

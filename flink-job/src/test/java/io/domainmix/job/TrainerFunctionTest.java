@@ -179,4 +179,33 @@ class TrainerFunctionTest {
             assertEquals(List.of(2L, 3L), restored.extractOutputValues().stream().map(p -> p.snapshot.version).toList());
         }
     }
+
+    @Test
+    void aSnapshotIntervalHoldsADueSnapshotBackUntilItHasPassed() throws Exception {
+        List<TrainerInput> inputs = inputs(2600);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new TrainerFunction(settings(), RUN, 1000, 5_000, 500)),
+                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+            h.setProcessingTime(10_000);
+            h.open();
+            int next = 0;
+            long seen = 0;
+            while (seen < 2200) {
+                TrainerInput in = inputs.get(next++);
+                h.processElement(in, 0);
+                seen += in.examples == null ? 0 : in.examples.size();
+            }
+            // step 1000 went out; step 2000 is due but within 5 s of the last snapshot
+            assertEquals(List.of(1000L), h.extractOutputValues().stream().map(p -> p.snapshot.step).toList());
+            assertEquals(4, h.getSideOutput(TrainerFunction.METRICS).size(), "metrics keep their own cadence");
+
+            h.setProcessingTime(15_000);
+            h.processElement(inputs.get(next), 0);
+            List<PublishedSnapshot> snaps = h.extractOutputValues();
+            assertEquals(2, snaps.size());
+            assertEquals(2L, snaps.get(1).snapshot.version);
+            long step = snaps.get(1).snapshot.step;
+            assertTrue(step >= seen && step <= seen + 7, "published with the first input after the interval: " + step);
+        }
+    }
 }
