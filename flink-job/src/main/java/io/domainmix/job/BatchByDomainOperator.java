@@ -54,7 +54,11 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
             output.collect(new StreamRecord<>(ExampleBatch.of(e)));
             return;
         }
-        List<Example> batch = pending.computeIfAbsent(e.domain, d -> new ArrayList<>(maxExamples));
+        List<Example> batch = pending.get(e.domain); // not computeIfAbsent: its lambda would capture this per record
+        if (batch == null) {
+            batch = new ArrayList<>(maxExamples);
+            pending.put(e.domain, batch);
+        }
         batch.add(e);
         if (batch.size() >= maxExamples) {
             emit(e.domain, batch);
