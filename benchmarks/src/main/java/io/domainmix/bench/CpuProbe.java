@@ -63,6 +63,8 @@ final class CpuProbe implements AutoCloseable {
     private final Map<String, Double> nativeBaseline = new HashMap<>(); // tid -> seconds at start
     private final Map<String, double[]> nativeLatest = new HashMap<>(); // tid -> {seconds}
     private final Map<String, String> nativeGroupOf = new HashMap<>();
+    private static final String NOT_NATIVE = "";
+    private final Map<Path, String> groupByTask = new HashMap<>(); // this JVM's and the broker's threads
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final double CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private final List<Sample> samples = new ArrayList<>();
@@ -133,7 +135,7 @@ final class CpuProbe implements AutoCloseable {
                 String group;
                 double seconds;
                 try {
-                    group = nativeGroup(Files.readString(task.resolve("comm")).trim());
+                    group = nativeGroupOf(task);
                     if (group == null) {
                         continue;
                     }
@@ -152,6 +154,20 @@ final class CpuProbe implements AutoCloseable {
         } catch (IOException e) {
             // no /proc: the remainder stays unexplained
         }
+    }
+
+    /**
+     * {@link #nativeGroup} of a {@code /proc/.../task/<tid>} directory, its name read once: the
+     * probe samples every {@value #PERIOD_MS} ms, and its own reads count in the figures.
+     */
+    private String nativeGroupOf(Path task) throws IOException {
+        String group = groupByTask.get(task);
+        if (group == null) {
+            String named = nativeGroup(Files.readString(task.resolve("comm")).trim());
+            group = named == null ? NOT_NATIVE : named;
+            groupByTask.put(task, group);
+        }
+        return group.isEmpty() ? null : group;
     }
 
     static String nativeGroup(String comm) {
@@ -189,7 +205,7 @@ final class CpuProbe implements AutoCloseable {
         try (DirectoryStream<Path> all = Files.newDirectoryStream(tasks)) {
             for (Path task : all) {
                 try {
-                    if (JIT.equals(nativeGroup(Files.readString(task.resolve("comm")).trim()))) {
+                    if (JIT.equals(nativeGroupOf(task))) {
                         sum += taskSeconds(task);
                     }
                 } catch (IOException | RuntimeException e) {

@@ -35,6 +35,8 @@ public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Exam
     private transient ExampleBinaryCodec binaryCodec;
     private transient Counter rejected;
     private transient Counter accepted;
+    private transient String lastTopic;
+    private transient String lastTopicDomain;
 
     public ParseExamplesFunction(ExampleSchema schema, String topicPrefix, String runId) {
         this.schema = schema;
@@ -80,7 +82,13 @@ public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Exam
         if (topic == null) {
             return null;
         }
-        return topic.startsWith(topicPrefix) && topic.length() > topicPrefix.length()
+        // records come in runs of one partition, with the same topic string: no substring per record
+        if (topic.equals(lastTopic)) {
+            return lastTopicDomain;
+        }
+        lastTopic = topic;
+        lastTopicDomain = topic.startsWith(topicPrefix) && topic.length() > topicPrefix.length()
                 ? topic.substring(topicPrefix.length()) : topic;
+        return lastTopicDomain;
     }
 }

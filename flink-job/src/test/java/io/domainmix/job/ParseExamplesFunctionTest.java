@@ -37,9 +37,10 @@ class ParseExamplesFunctionTest {
             h.processElement(record("domainmix.wiki", 15, null, "{\"x\":[1,2],\"y\":1,\"pad\":\"" + "p".repeat(300) + "\"}"), 0);
             h.processElement(record("domainmix.wiki", 16, null, "[1,2]"), 0);
             h.processElement(record("domainmix.wiki", 17, null, "{\"y\":1}"), 0);
+            h.processElement(record("domainmix.sports", 18, null, "{\"x\":[1,2],\"y\":3}"), 0); // topic changes back and forth
 
             List<String> domains = h.extractOutputValues().stream().map(e -> e.domain).collect(Collectors.toList());
-            assertEquals(List.of("wiki", "news", "web", "shared"), domains);
+            assertEquals(List.of("wiki", "news", "web", "shared", "sports"), domains);
 
             List<DeadLetter> dead = h.getSideOutput(ParseExamplesFunction.REJECTED).stream()
                     .map(StreamRecord::getValue).collect(Collectors.toList());

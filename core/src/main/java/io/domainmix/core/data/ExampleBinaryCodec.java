@@ -69,12 +69,9 @@ public final class ExampleBinaryCodec implements Serializable {
      * Never throws on bad data.
      */
     public DecodeResult decode(byte[] value, String keyDomain, String topicDomain) {
-        if (value == null || value.length == 0) {
-            return DecodeResult.rejected(RejectionReason.EMPTY_RECORD, "record has no value");
-        }
-        if (value.length > schema.maxRecordBytes()) {
-            return DecodeResult.rejected(RejectionReason.OVERSIZED_RECORD,
-                    value.length + " bytes exceeds the limit of " + schema.maxRecordBytes());
+        DecodeResult refused = ExampleValidation.checkSize(schema, value);
+        if (refused != null) {
+            return refused;
         }
         if (value[0] != MAGIC) {
             return malformed("first byte is 0x" + hex(value[0]) + ", not the binary example magic 0x" + hex(MAGIC));

@@ -53,12 +53,9 @@ public final class ExampleJsonCodec implements Serializable {
      * @param topicDomain the domain implied by the topic name, or null
      */
     public DecodeResult decode(byte[] value, String keyDomain, String topicDomain) {
-        if (value == null || value.length == 0) {
-            return DecodeResult.rejected(RejectionReason.EMPTY_RECORD, "record has no value");
-        }
-        if (value.length > schema.maxRecordBytes()) {
-            return DecodeResult.rejected(RejectionReason.OVERSIZED_RECORD,
-                    value.length + " bytes exceeds the limit of " + schema.maxRecordBytes());
+        DecodeResult refused = ExampleValidation.checkSize(schema, value);
+        if (refused != null) {
+            return refused;
         }
         try (JsonParser p = FACTORY.createParser(value)) {
             return decodeObject(p, keyDomain, topicDomain);

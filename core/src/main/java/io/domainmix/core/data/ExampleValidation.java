@@ -11,6 +11,21 @@ final class ExampleValidation {
 
     private ExampleValidation() {}
 
+    /**
+     * The checks every format makes before reading a record: that it has a value and that the
+     * value is within the schema's size limit. Null when both hold.
+     */
+    static DecodeResult checkSize(ExampleSchema schema, byte[] value) {
+        if (value == null || value.length == 0) {
+            return DecodeResult.rejected(RejectionReason.EMPTY_RECORD, "record has no value");
+        }
+        if (value.length > schema.maxRecordBytes()) {
+            return DecodeResult.rejected(RejectionReason.OVERSIZED_RECORD,
+                    value.length + " bytes exceeds the limit of " + schema.maxRecordBytes());
+        }
+        return null;
+    }
+
     static DecodeResult accept(ExampleSchema schema, String domain, String keyDomain, String topicDomain,
                                double[] x, double y, double weight, String id, long timestamp) {
         if (!Double.isFinite(y)) {
