@@ -31,18 +31,15 @@ class TrainerTest {
         Trainer t = Trainer.create(s);
         GroundTruth truth = LINEAR_SCALE.groundTruth(1);
         Experiment.Arrivals arrivals = LINEAR_SCALE.arrivals(truth, 1);
-        Model model = LINEAR_SCALE.modelSpec().create();
         DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
-        double[] scratch = new double[5];
-        double[] theta = t.theta().clone();
         for (int i = 0; i < 4 * n; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
-            stats[k].observe(model, theta, theta, e, 0.01, scratch);
+            stats[k].observe(e);
             t.onExample(e);
         }
-        t.onDomainStats(stats[0].summary("d1", 0.01));
-        t.onDomainStats(stats[1].summary("d2", 0.01));
+        t.onDomainStats(stats[0].summary("d1"));
+        t.onDomainStats(stats[1].summary("d2"));
         return t;
     }
 
@@ -169,13 +166,27 @@ class TrainerTest {
     @Test
     void nonFiniteStepsAreSkippedAndCounted() {
         TrainerSettings s = new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings());
-        s.stepSize = 1e300; // a fixed step this large overflows θ on the first step
+        s.stepSize = 1e300; // the gradient (−1e10, −1e10) is finite, the step η∇ℓ overflows
         Trainer t = Trainer.create(s);
-        t.onExample(new Example("a", new double[] {1e200, 1e200}, 1e200));
+        t.onExample(new Example("a", new double[] {1e5, 1e5}, 1e5));
         assertTrue(t.skippedUpdates() > 0);
         for (double v : t.theta()) {
             assertTrue(Double.isFinite(v));
         }
+    }
+
+    @Test
+    void anArrivalWithANonFiniteScoreIsCountedAndNeverBuffered() {
+        Trainer t = Trainer.create(new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings()));
+        t.onExample(new Example("a", new double[] {1, 2}, 1));
+        // ‖∇ℓ‖² = (θᵀx − y)² ‖x‖² overflows: nothing of it may reach the model or the estimates
+        assertEquals(0, t.onExample(new Example("a", new double[] {1e200, 1e200}, 1.0)));
+        assertEquals(1, t.nonFiniteCounts()[0]);
+        assertEquals(1, t.arrivalCounts()[0]);
+        assertEquals(1, t.arrivals());
+        assertEquals(1, t.state().bufferSize[0]);
+        assertTrue(Double.isFinite(t.gradientSecondMoments()[0]));
+        assertTrue(Double.isFinite(t.lossEstimates()[0]));
     }
 
     @Test
