@@ -159,7 +159,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         for (int k = 0; k < st.domains.length; k++) {
             DomainBuffer b = bufferState.get(st.domains[k]);
             if (b == null) {
-                throw new IllegalStateException("the checkpoint has no example ring for domain " + st.domains[k]);
+                throw new IllegalStateException("the checkpoint has no example ring for domain " + st.domains[k]
+                        + "; it was taken by a version that kept the rings inside the trainer's value state: "
+                        + "start the run again without restoring it (or under a new --run-id)");
             }
             st.buffers[k] = bufferSerializer.copy(b);
         }
