@@ -8,6 +8,7 @@ import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import io.domainmix.job.TopicCreation;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.ExampleProducer;
 import io.domainmix.producers.KafkaTarget;
@@ -25,19 +26,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.util.SerializedThrowable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One experiment of the demo: its domains produced once into Kafka, the policy grid trained on
@@ -186,18 +184,11 @@ public final class ExperimentRun {
         java.util.Properties p = new java.util.Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            var existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
+            List<String> topics = new ArrayList<>();
             for (PolicyRun r : runs) {
-                for (String t : List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic())) {
-                    if (!existing.contains(t)) {
-                        missing.add(new NewTopic(t, Optional.of(1), Optional.empty()));
-                    }
-                }
+                topics.addAll(List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic()));
             }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-            }
+            TopicCreation.createMissing(admin, topics);
         }
     }
 
