@@ -75,6 +75,7 @@ public final class DomainMixJob {
         if (options.get(JobOptions.CREATE_TOPICS)) {
             createOutputTopics(options);
         }
+        checkOutputTopicAccess(options);
         configure(env, options);
         return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
     }
@@ -225,12 +226,23 @@ public final class DomainMixJob {
 
     /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
     public static void createOutputTopics(JobOptions options) throws Exception {
-        Properties props = options.kafkaProperties();
-        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = admin(options)) {
             TopicCreation.createMissing(admin, List.of(options.get(JobOptions.SNAPSHOT_TOPIC),
                     options.get(JobOptions.METRICS_TOPIC), options.get(JobOptions.DEAD_LETTER_TOPIC)));
         }
+    }
+
+    /** Fails before the job starts when its Kafka user lacks an ACL the job needs on an output topic. */
+    public static void checkOutputTopicAccess(JobOptions options) throws Exception {
+        try (Admin admin = admin(options)) {
+            TopicAccess.check(admin, TopicAccess.required(options));
+        }
+    }
+
+    private static Admin admin(JobOptions options) {
+        Properties props = options.kafkaProperties();
+        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+        return Admin.create(props);
     }
 
     /** Keys batches of examples by their domain. */

@@ -22,8 +22,8 @@ public final class KafkaErrors {
                         + t.getMessage());
             }
             if (t instanceof TopicAuthorizationException e) {
-                return Optional.of("not authorized on Kafka topic(s) " + e.unauthorizedTopics()
-                        + " (the user needs an ACL for it): " + e.getMessage());
+                return Optional.of("not authorized on Kafka " + (e.unauthorizedTopics().isEmpty() ? "topic"
+                        : "topic(s) " + e.unauthorizedTopics()) + " (the user needs an ACL for it): " + e.getMessage());
             }
             if (t instanceof GroupAuthorizationException e) {
                 return Optional.of("not authorized on Kafka consumer group '" + e.groupId()

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -52,6 +53,12 @@ public final class TopicCreation {
             try {
                 created.getValue().get(TIMEOUT_S, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    // a topic the user may not DESCRIBE looks missing, so it is the creation that is refused
+                    throw new TopicCreationException("the Kafka user may not use topic '" + created.getKey()
+                            + "': it needs DESCRIBE on it (and CREATE if it does not exist yet); " + KafkaErrors.describe(e),
+                            e.getCause());
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new TopicCreationException("cannot create Kafka topic '" + created.getKey() + "': "
                             + KafkaErrors.describe(e), e.getCause());
