@@ -217,9 +217,14 @@ public final class DomainMixJob {
     }
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
+        return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
+    }
+
+    /** An at-least-once Kafka sink with the given producer properties. */
+    public static <T> Sink<T> atLeastOnceSink(String bootstrapServers, Properties producer, JsonRecordSerializer<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(options.kafkaProperties())
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(serializer)
                 .build();
@@ -229,11 +234,16 @@ public final class DomainMixJob {
     public static void createOutputTopics(JobOptions options) throws Exception {
         Properties props = options.kafkaProperties();
         props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+        createTopics(props, List.of(options.get(JobOptions.SNAPSHOT_TOPIC), options.get(JobOptions.METRICS_TOPIC),
+                options.get(JobOptions.DEAD_LETTER_TOPIC)));
+    }
+
+    /** Creates those of {@code topics} that do not exist (one partition each); {@code props} name the brokers. */
+    public static void createTopics(Properties props, List<String> topics) throws Exception {
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(options.get(JobOptions.SNAPSHOT_TOPIC), options.get(JobOptions.METRICS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTER_TOPIC))) {
+            for (String t : topics) {
                 if (!existing.contains(t)) {
                     missing.add(new NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
                 }
