@@ -173,8 +173,11 @@ class ScoringITCase {
             send(p, t.snapshots, t.run, SnapshotRecord.write(snapshot("another-run", 9, "linear", 9), false));
             send(p, t.snapshots, t.run, "{\"runId\": \"oops".getBytes(StandardCharsets.UTF_8));
             send(p, t.snapshots, t.run, SnapshotRecord.write(versions.get(1L), false));
+            ModelSnapshot v1 = versions.get(1L);
             for (int i = 0; i < holdout; i++) {
-                Example e = request(rng, "h-" + i, true);
+                Example e = request(rng, "h-" + i, false);
+                // labels of the model v1 describes, with noise of variance 0.25
+                e.y = model(v1).predict(v1.averagedTheta, e.x) + 0.5 * rng.nextGaussian();
                 requests.put(e.id, e);
                 send(p, t.requests, null, encode(e, i % 2 == 1));
             }
@@ -198,6 +201,8 @@ class ScoringITCase {
                 squaredError += Math.pow(n.path("prediction").asDouble() - n.path("label").asDouble(), 2);
             }
             System.out.printf("holdout: %d predictions of version 1, mean squared error %.4f%n", holdout, squaredError / holdout);
+            // the labels' noise variance is 0.25; the standard error of the mean at n = 2000 is 0.008
+            assertEquals(0.25, squaredError / holdout, 0.05);
             Await.until("two dead letters", WAIT, () -> kafka().endOffset(t.deadLetters) >= 2);
             Map<String, String> reasons = new TreeMap<>();
             for (JsonNode d : records(t.deadLetters)) {
