@@ -46,6 +46,8 @@ public final class ScoringOptions implements Serializable {
     public static final Option<Integer> PARALLELISM = Option.of("parallelism", "int", 0,
             v -> JobOptions.atLeast(JobOptions.parseInt(v), 0), "Parallelism of the request reading and scoring "
                     + "(0: the cluster's default).");
+    public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true, JobOptions::bool,
+            "Create the predictions and dead-letter topics when missing (one partition each).");
     public static final Option<String> JOB_NAME = Option.of("job-name", "string", "", "`domainmix score <run-id>`",
             s -> s, "Name of the Flink job.");
 
@@ -53,7 +55,7 @@ public final class ScoringOptions implements Serializable {
     public static final List<Option<?>> ALL = List.of(
             JobOptions.BOOTSTRAP_SERVERS, REQUESTS, PREDICTIONS_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, RUN_ID,
             MODEL_SOURCE, STARTUP, MAX_HELD_REQUESTS, JobOptions.START_OFFSETS, GROUP_ID, JobOptions.KAFKA_PROPERTY,
-            JobOptions.CREATE_TOPICS, JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            CREATE_TOPICS, JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, PARALLELISM,
             JOB_NAME);
 
     private final Map<String, Object> values;

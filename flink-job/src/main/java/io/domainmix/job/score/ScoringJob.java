@@ -73,7 +73,7 @@ public final class ScoringJob {
     /** Checkpointing, the Kafka sources and sinks (creating the output topics when asked), and the operators. */
     public static SingleOutputStreamOperator<Prediction> buildKafka(StreamExecutionEnvironment env, ScoringOptions options)
             throws Exception {
-        if (options.get(JobOptions.CREATE_TOPICS)) {
+        if (options.get(ScoringOptions.CREATE_TOPICS)) {
             DomainMixJob.createTopics(connection(options),
                     List.of(options.get(ScoringOptions.PREDICTIONS_TOPIC), options.get(ScoringOptions.DEAD_LETTER_TOPIC)));
         }
