@@ -6,8 +6,6 @@ import io.domainmix.job.score.ScoringJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,12 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
             System.err.println("(domainmix score --help lists the options)");
             return 2;
         }
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, webUiPort);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(webUiPort, parallelism);
         ScoringJob.buildKafka(env, options);
         System.out.println("domainmix score: run " + options.get(ScoringOptions.RUN_ID) + " ("
                 + options.get(ScoringOptions.MODEL_SOURCE).optionName() + ") from " + options.get(ScoringOptions.SNAPSHOT_TOPIC)
