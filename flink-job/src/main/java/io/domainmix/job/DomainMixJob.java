@@ -28,7 +28,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The domainmix training job (DESIGN.md "Data flow in the job"):
@@ -166,16 +165,7 @@ public final class DomainMixJob {
         } else {
             b.setTopics(topics);
         }
-        switch (options.get(JobOptions.START_OFFSETS)) {
-            case LATEST:
-                b.setStartingOffsets(OffsetsInitializer.latest());
-                break;
-            case COMMITTED:
-                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-                break;
-            default:
-                b.setStartingOffsets(OffsetsInitializer.earliest());
-        }
+        b.setStartingOffsets(options.get(JobOptions.START_OFFSETS).initializer());
         if (options.get(JobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }

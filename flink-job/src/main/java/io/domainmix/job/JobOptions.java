@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's options, each declared once (name, type, default, validating parser, description),
@@ -194,6 +196,15 @@ public final class JobOptions implements Serializable {
 
         static StartOffsets parse(String s) {
             return enumValue(StartOffsets.class, s);
+        }
+
+        /** Where a Kafka source without restored offsets starts. */
+        public OffsetsInitializer initializer() {
+            switch (this) {
+                case LATEST: return OffsetsInitializer.latest();
+                case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                default: return OffsetsInitializer.earliest();
+            }
         }
     }
 

@@ -29,7 +29,6 @@ import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The scoring job: requests in, one prediction per request out, from the newest snapshot of a
@@ -125,16 +124,7 @@ public final class ScoringJob {
                 .setClientIdPrefix("domainmix-score-" + options.get(ScoringOptions.RUN_ID))
                 .setTopics(options.get(ScoringOptions.REQUESTS))
                 .setDeserializer(new RawRecordDeserializer());
-        switch (options.get(JobOptions.START_OFFSETS)) {
-            case LATEST:
-                b.setStartingOffsets(OffsetsInitializer.latest());
-                break;
-            case COMMITTED:
-                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-                break;
-            default:
-                b.setStartingOffsets(OffsetsInitializer.earliest());
-        }
+        b.setStartingOffsets(options.get(JobOptions.START_OFFSETS).initializer());
         SingleOutputStreamOperator<RawRecord> records = env
                 .fromSource(b.build(), WatermarkStrategy.noWatermarks(), "requests").uid("request-source");
         if (options.get(ScoringOptions.PARALLELISM) > 0) {
