@@ -12,6 +12,7 @@ import io.domainmix.job.JsonRecordSerializer;
 import io.domainmix.job.RawRecord;
 import io.domainmix.job.RawRecordDeserializer;
 import io.domainmix.job.ScoringOptions;
+import io.domainmix.job.TopicCreation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The scoring job: requests in, one prediction per request out, from the newest snapshot of a
@@ -73,8 +75,10 @@ public final class ScoringJob {
     public static SingleOutputStreamOperator<Prediction> buildKafka(StreamExecutionEnvironment env, ScoringOptions options)
             throws Exception {
         if (options.get(ScoringOptions.CREATE_TOPICS)) {
-            DomainMixJob.createTopics(connection(options),
-                    List.of(options.get(ScoringOptions.PREDICTIONS_TOPIC), options.get(ScoringOptions.DEAD_LETTER_TOPIC)));
+            try (Admin admin = Admin.create(connection(options))) {
+                TopicCreation.createMissing(admin,
+                        List.of(options.get(ScoringOptions.PREDICTIONS_TOPIC), options.get(ScoringOptions.DEAD_LETTER_TOPIC)));
+            }
         }
         env.enableCheckpointing(options.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         Configuration conf = new Configuration();
