@@ -26,7 +26,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The domainmix training job (DESIGN.md "Data flow in the job"):
@@ -165,16 +164,7 @@ public final class DomainMixJob {
         } else {
             b.setTopics(topics);
         }
-        switch (options.get(JobOptions.START_OFFSETS)) {
-            case LATEST:
-                b.setStartingOffsets(OffsetsInitializer.latest());
-                break;
-            case COMMITTED:
-                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-                break;
-            default:
-                b.setStartingOffsets(OffsetsInitializer.earliest());
-        }
+        b.setStartingOffsets(options.get(JobOptions.START_OFFSETS).initializer());
         if (options.get(JobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
@@ -216,9 +206,14 @@ public final class DomainMixJob {
     }
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
+        return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
+    }
+
+    /** An at-least-once Kafka sink with the given producer properties. */
+    public static <T> Sink<T> atLeastOnceSink(String bootstrapServers, Properties producer, JsonRecordSerializer<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(options.kafkaProperties())
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(serializer)
                 .build();
