@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,7 +72,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code --repeat R} (1: every measurement R times, interleaved; medians and per-repeat ratios),
  * {@code --experiment linear-noise}, {@code --broker-heap 1g}, {@code --bootstrap-servers host:port}
  * (use a running broker instead of starting one), {@code --skip-job}, {@code --heap-trace}
- * (after-GC heap by tenth of each job run).
+ * (after-GC heap by tenth of each job run). With {@code --scoring} it measures the scoring job
+ * instead ({@link ScoringHarness}).
  */
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
@@ -108,6 +110,10 @@ public final class ThroughputHarness {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--scoring")) {
+            ScoringHarness.main(args);
+            return;
+        }
         ThroughputHarness h = new ThroughputHarness();
         h.parse(args);
         h.run();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.domainmix.core.serve.SnapshotRecord;
 import io.domainmix.core.train.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,7 @@ public final class JobJson {
     private JobJson() {}
 
     public static byte[] snapshot(PublishedSnapshot p) {
-        ObjectNode node = MAPPER.valueToTree(p.snapshot);
-        node.put("final", p.last);
-        return write(node);
+        return SnapshotRecord.write(p.snapshot, p.last);
     }
 
     /** Reads a snapshot record; null when the bytes are not a snapshot (the topic is shared with other writers). */

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's options, each declared once (name, type, default, validating parser, description),
@@ -212,6 +214,15 @@ public final class JobOptions implements Serializable {
         static StartOffsets parse(String s) {
             return enumValue(StartOffsets.class, s);
         }
+
+        /** Where a Kafka source without restored offsets starts. */
+        public OffsetsInitializer initializer() {
+            switch (this) {
+                case LATEST: return OffsetsInitializer.latest();
+                case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                default: return OffsetsInitializer.earliest();
+            }
+        }
     }
 
     private final Map<String, Object> values;
@@ -233,46 +244,9 @@ public final class JobOptions implements Serializable {
      * @throws IllegalArgumentException naming the option and what it allows
      */
     public static JobOptions parse(String... args) {
-        Map<String, Option<?>> byName = new LinkedHashMap<>();
-        for (Option<?> o : ALL) {
-            byName.put(o.name(), o);
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, List<String>> repeated = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("expected an option --name, found '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Option<?> o = byName.get(name);
-            if (o == null) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known options: "
-                        + byName.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(", ")));
-            }
-            if (value == null) {
-                boolean nextIsValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-                if (nextIsValue) {
-                    value = args[++i];
-                } else if (o.isBoolean()) {
-                    value = "true";
-                } else {
-                    throw new IllegalArgumentException("--" + name + " needs a value (" + o.type() + ")");
-                }
-            }
-            Object parsed = o.parse(value);
-            if (o.repeatable()) {
-                repeated.computeIfAbsent(name, n -> new ArrayList<>()).add((String) parsed);
-            } else {
-                values.put(name, parsed);
-            }
-        }
+        OptionArgs parsed = OptionArgs.parse(ALL, args);
+        Map<String, Object> values = parsed.values();
+        Map<String, List<String>> repeated = parsed.repeated();
         JobOptions options = new JobOptions(values, repeated);
         options.validate();
         return options;
@@ -433,62 +407,38 @@ public final class JobOptions implements Serializable {
 
     /** The {@code --kafka-property} pairs. */
     public Properties kafkaProperties() {
-        Properties p = new Properties();
-        for (String kv : all(KAFKA_PROPERTY)) {
-            int eq = kv.indexOf('=');
-            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
-        return p;
+        return OptionArgs.properties(all(KAFKA_PROPERTY));
     }
 
     // ------------------------------------------------------------------ documentation
 
     /** The options as a Markdown table: option, type, default, description. */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| option | values | default | description |\n");
-        b.append("|---|---|---|---|\n");
-        for (Option<?> o : ALL) {
-            b.append("| `--").append(o.name()).append("` | ").append(cell(o.type())).append(" | ")
-                    .append(o.defaultText().isEmpty() ? "" : o.defaultText().startsWith("`") || o.defaultText().startsWith("(")
-                            ? cell(o.defaultText()) : "`" + cell(o.defaultText()) + "`")
-                    .append(" | ").append(cell(o.description())).append(o.repeatable() ? " (repeatable)" : "")
-                    .append(" |\n");
-        }
-        return b.toString();
-    }
-
-    private static String cell(String s) {
-        return s.replace("|", "\\|");
+        return OptionArgs.markdownTable(ALL);
     }
 
     /** A plain-text usage summary for the command line. */
     public static String usage() {
-        StringBuilder b = new StringBuilder("Options (all have defaults):\n");
-        for (Option<?> o : ALL) {
-            b.append(String.format(Locale.ROOT, "  --%-26s %s%n      %s%s%n", o.name(), o.type(),
-                    o.description(), o.defaultText().isEmpty() ? "" : " Default: " + o.defaultText().replace("`", "") + "."));
-        }
-        return b.toString();
+        return OptionArgs.usage(ALL);
     }
 
     // ------------------------------------------------------------------ parsers (they validate too)
 
-    private static String nonEmpty(String s) {
+    static String nonEmpty(String s) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
         return s;
     }
 
-    private static String runId(String s) {
+    static String runId(String s) {
         if (!s.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new IllegalArgumentException("allowed: 1 to 200 of letters, digits, '.', '_', '-'");
         }
         return s;
     }
 
-    private static List<String> topicList(String s) {
+    static List<String> topicList(String s) {
         List<String> topics = Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
         for (String t : topics) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
@@ -507,7 +457,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static String keyValue(String s) {
+    static String keyValue(String s) {
         int eq = s.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("expected key=value");
@@ -515,7 +465,7 @@ public final class JobOptions implements Serializable {
         return s;
     }
 
-    private static Boolean bool(String s) {
+    static Boolean bool(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": return true;
             case "false": case "no": case "off": return false;
@@ -558,7 +508,7 @@ public final class JobOptions implements Serializable {
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
     }
 
-    private static int parseInt(String s) {
+    static int parseInt(String s) {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
@@ -566,7 +516,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
@@ -582,7 +532,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static <N extends Number> N atLeast(N v, long min) {
+    static <N extends Number> N atLeast(N v, long min) {
         if (v.longValue() < min) {
             throw new IllegalArgumentException("allowed: an integer >= " + min);
         }

@@ -805,6 +805,7 @@ public final class Trainer {
         m.hidden = settings.model.hidden();
         m.activation = settings.model.activation() == null ? null : settings.model.activation().optionName();
         m.intercept = settings.model.intercept();
+        m.labels = settings.model.labelKind().name().toLowerCase(java.util.Locale.ROOT);
         m.theta = s.theta.clone();
         m.averagedTheta = averagedTheta().clone();
         m.fglsTheta = s.fglsTheta == null ? null : s.fglsTheta.clone();
