@@ -135,7 +135,11 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
             v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
     public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
-            v -> atLeast(parseInt(v), 1), "R: newest examples kept per domain for sampling.");
+            v -> atLeast(parseInt(v), 1), "R: the most of its newest examples one domain keeps for sampling.");
+    public static final Option<Long> BUFFER_BUDGET = Option.of("buffer-budget", "examples",
+            TrainerSettings.DEFAULT_BUFFER_BUDGET, v -> atLeast(parseLong(v), 1),
+            "Examples kept for sampling over all domains together: each domain keeps about budget · p_k (at most R, "
+                    + "at least min(16, budget / 2K)), so many domains share the memory of a few.");
     public static final Option<Double> STEP_SIZE = Option.of("step-size", "auto|> 0", Double.NaN, "auto",
             JobOptions::stepSize, "η₀; auto = c / max_k w_k · curvature_k.");
     public static final Option<Double> STEP_SIZE_FACTOR = Option.of("step-size-factor", "(0,2)", 0.25,
@@ -196,7 +200,7 @@ public final class JobOptions implements Serializable {
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
-            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
@@ -369,6 +373,7 @@ public final class JobOptions implements Serializable {
         t.batchSize = get(BATCH_SIZE);
         t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
         t.bufferCapacity = get(BUFFER_CAPACITY);
+        t.bufferBudget = get(BUFFER_BUDGET);
         t.stepSize = get(STEP_SIZE);
         t.stepSizeFactor = get(STEP_SIZE_FACTOR);
         t.stepDecay = get(STEP_DECAY);
