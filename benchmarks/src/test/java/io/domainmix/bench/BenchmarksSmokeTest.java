@@ -52,7 +52,7 @@ class BenchmarksSmokeTest {
         b.fgls = fgls;
         b.setUp();
         assertTrue(b.observe());
-        assertEquals(1, b.statistics.evaluated);
+        assertEquals(1, b.statistics.count);
         assertEquals(fgls, b.statistics.fgls != null && b.statistics.fgls.n == 1);
     }
 

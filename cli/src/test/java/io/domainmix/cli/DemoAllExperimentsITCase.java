@@ -36,7 +36,7 @@ class DemoAllExperimentsITCase {
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);
         assertFalse(printed.contains("Exception"), printed);
-        for (String name : Experiment.names()) {
+        for (String name : Experiment.paperNames()) {
             assertTrue(printed.contains("== " + name + ":"), name + " did not run:\n" + printed);
             Path report = out.resolve(name).resolve(Report.HTML);
             assertTrue(Files.isRegularFile(report), "no report for " + name + ":\n" + printed);

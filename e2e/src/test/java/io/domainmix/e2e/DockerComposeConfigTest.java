@@ -202,9 +202,7 @@ class DockerComposeConfigTest {
     /** What Compose v2 prints in long syntax reads as what v1 prints, so that both pass the checks above. */
     @Test
     void readsComposeV2OutputLikeV1() throws IOException {
-        JsonNode v2 = new ObjectMapper(new YAMLFactory()).readTree(String.join("\n",
-                "services:",
-                "  jobmanager:",
+        String v2 = String.join("\n",
                 "    command:",
                 "      - jobmanager",
                 "    ports:",
@@ -217,25 +215,20 @@ class DockerComposeConfigTest {
                 "      - type: volume",
                 "        source: flink-data",
                 "        target: /flink-data",
-                "        volume: {}",
-                ""));
-        JsonNode jobmanager = v2.path("services").path("jobmanager");
-        assertEquals("jobmanager", commandLine(jobmanager));
-        assertEquals("127.0.0.1:8081:8081/tcp", port(jobmanager.path("ports").get(0)));
-        assertEquals("flink-data:/flink-data", volume(jobmanager.path("volumes").get(0)));
-        JsonNode v1 = new ObjectMapper(new YAMLFactory()).readTree(String.join("\n",
-                "services:",
-                "  jobmanager:",
+                "        volume: {}");
+        String v1 = String.join("\n",
                 "    command: jobmanager",
                 "    ports:",
                 "      - 127.0.0.1:8081:8081/tcp",
                 "    volumes:",
-                "      - flink-data:/flink-data:rw",
-                ""));
-        JsonNode v1Jobmanager = v1.path("services").path("jobmanager");
-        assertEquals("jobmanager", commandLine(v1Jobmanager));
-        assertEquals("127.0.0.1:8081:8081/tcp", port(v1Jobmanager.path("ports").get(0)));
-        assertTrue(volume(v1Jobmanager.path("volumes").get(0)).startsWith("flink-data:/flink-data"));
+                "      - flink-data:/flink-data:rw");
+        for (String printed : List.of(v2, v1)) {
+            JsonNode jobmanager = new ObjectMapper(new YAMLFactory())
+                    .readTree("services:\n  jobmanager:\n" + printed + "\n").path("services").path("jobmanager");
+            assertEquals("jobmanager", commandLine(jobmanager), printed);
+            assertEquals("127.0.0.1:8081:8081/tcp", port(jobmanager.path("ports").get(0)), printed);
+            assertTrue(volume(jobmanager.path("volumes").get(0)).startsWith("flink-data:/flink-data"), printed);
+        }
     }
 
     /**

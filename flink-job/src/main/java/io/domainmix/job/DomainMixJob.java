@@ -1,9 +1,7 @@
 package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.TrainerSettings;
-import io.domainmix.job.feedback.SnapshotFeedbackSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -21,7 +19,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -35,9 +32,9 @@ import org.apache.kafka.clients.admin.Admin;
  *                             ▼
  *                      batch by domain
  *                             ▼ batches of one domain's examples
- *            keyBy(domain) statistics ◀── broadcast: newest snapshot (read back from the snapshot topic)
+ *            keyBy(domain) statistics (exact counts, FGLS sufficient statistics)
  *                             ▼ examples + DomainStats
- *            keyBy(run) trainer ─▶ snapshot topic, metrics topic
+ *            keyBy(run) trainer (scores each arrival, then trains) ─▶ snapshot topic, metrics topic
  * </pre>
  *
  * {@link #build} wires the operators between any sources and sinks (tests pass their own);
@@ -76,7 +73,7 @@ public final class DomainMixJob {
         }
         checkOutputTopicAccess(options);
         configure(env, options);
-        return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
+        return build(options, kafkaRecords(env, options), kafkaSinks(options));
     }
 
     /**
@@ -98,11 +95,8 @@ public final class DomainMixJob {
      * Wires validation, per-domain statistics and the trainer between the given inputs and sinks.
      *
      * @param records raw example records (from Kafka, or any test source)
-     * @param feedback the run's snapshots read back; must hold back no event time
-     *     ({@link SnapshotFeedbackSource#WATERMARKS}), and may be empty
      */
-    public static Topology build(JobOptions options, DataStream<RawRecord> records, DataStream<ModelSnapshot> feedback,
-                                 Sinks sinks) {
+    public static Topology build(JobOptions options, DataStream<RawRecord> records, Sinks sinks) {
         TrainerSettings settings = options.trainerSettings();
         String runId = options.get(JobOptions.RUN_ID);
         int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
@@ -120,11 +114,9 @@ public final class DomainMixJob {
                 .uid("batch-by-domain")
                 .setParallelism(records.getParallelism()); // chained to validation
 
-        BroadcastStream<ModelSnapshot> newest = feedback.broadcast(DomainStatisticsFunction.SNAPSHOT_STATE);
         SingleOutputStreamOperator<TrainerInput> toTrainer = batches
                 .keyBy(new ByDomain())
-                .connect(newest)
-                .process(new DomainStatisticsFunction(settings, runId, options.get(JobOptions.STATS_EVERY),
+                .process(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
                         options.get(JobOptions.STATS_INTERVAL_MS)))
                 .name("domain statistics").uid("domain-statistics");
         if (parallelism > 0) {
@@ -176,17 +168,6 @@ public final class DomainMixJob {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }
         return records;
-    }
-
-    /** The run's snapshots read back from the snapshot topic (one reader). */
-    public static DataStream<ModelSnapshot> kafkaFeedback(StreamExecutionEnvironment env, JobOptions options) {
-        Properties props = options.kafkaProperties();
-        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        props.setProperty("client.id", "domainmix-" + options.get(JobOptions.RUN_ID) + "-feedback");
-        SnapshotFeedbackSource source = new SnapshotFeedbackSource(options.get(JobOptions.SNAPSHOT_TOPIC), props,
-                options.get(JobOptions.RUN_ID), options.get(JobOptions.BOUNDED));
-        return env.fromSource(source, SnapshotFeedbackSource.WATERMARKS, "snapshot feedback")
-                .setParallelism(1).uid("snapshot-feedback");
     }
 
     /**

@@ -111,7 +111,15 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> KAPPA = Option.of("kappa", "≥ 1", WeightSettings.DEFAULT_KAPPA,
             v -> within(parseDouble(v), 1, Double.MAX_VALUE), "Largest allowed ratio max λ / min λ.");
     public static final Option<Double> BETA = Option.of("beta", "(0,1]", 0.001, v -> positiveAtMostOne(parseDouble(v)),
-            "β of the bias-corrected moving averages (loss, gradient second moment, ‖x‖², noise).");
+            "β of the trainer's bias-corrected moving averages of ‖x‖² (step-size rule), gradient noise and training loss.");
+    public static final Option<Long> STATS_WINDOW = Option.of("stats-window", "examples",
+            TrainerSettings.DEFAULT_STATS_WINDOW_MAX, v -> atLeast(parseLong(v), 1),
+            "Longest window of each domain's mean prequential loss (ERMA) and ‖∇ℓ‖² (VA): windows double up to this "
+                    + "length, so the start-up is forgotten and drift is followed within about two windows.");
+    public static final Option<Long> MAX_STALENESS_STEPS = Option.of("max-staleness-steps", "steps",
+            TrainerSettings.DEFAULT_MAX_STALENESS_STEPS, v -> integerWithin(parseLong(v), 1, TrainerSettings.MAX_STALENESS_LIMIT),
+            "S: each arrival's loss is scored under a copy of θ̄ at most S − 1 steps old (refreshed every S steps), "
+                    + "in a backlog replay too.");
     public static final Option<Long> MIN_EXAMPLES = Option.of("min-examples", "int", WeightSettings.DEFAULT_MIN_EXAMPLES,
             v -> atLeast(parseLong(v), 0), "Examples before a domain's own loss-weight estimate is used.");
     public static final Option<Map<String, Double>> STATIC_LOSS_WEIGHTS = Option.of("static-loss-weights",
@@ -151,10 +159,13 @@ public final class JobOptions implements Serializable {
             v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
     public static final Option<Long> SNAPSHOT_INTERVAL_MS = Option.of("snapshot-interval-ms", "ms", 0L,
             v -> atLeast(parseLong(v), 0), "Least time between two snapshots (0: no limit). At hundreds of thousands of "
-                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need, and each one "
-                    + "also travels back to the statistics.");
+                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need.");
     public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
+    public static final Option<Integer> ARRIVAL_MIX_WINDOW = Option.of("arrival-mix-window", "arrivals",
+            TrainerSettings.DEFAULT_ARRIVAL_MIX_WINDOW,
+            v -> (int) integerWithin(parseInt(v), 1, TrainerSettings.ARRIVAL_MIX_WINDOW_LIMIT),
+            "N: the arrival-mix metric is each domain's share of the last N arrivals, beside its long-run share.");
     public static final Option<Integer> EXCHANGE_BATCH = Option.of("exchange-batch", "examples", 64,
             v -> atLeast(parseInt(v), 1), "Examples of one domain sent on from validation as one record (1: each on its own); "
                     + "one record per batch is what makes the exchanges cheap.");
@@ -182,11 +193,13 @@ public final class JobOptions implements Serializable {
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
             PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
-            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, MIN_EXAMPLES, STATIC_LOSS_WEIGHTS,
+            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
+            STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
-            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
+            EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
             CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
@@ -364,6 +377,9 @@ public final class JobOptions implements Serializable {
         t.shareHalfLife = get(SHARE_HALF_LIFE);
         t.fglsInterval = get(FGLS_INTERVAL);
         t.emaBeta = get(BETA);
+        t.statsWindowMax = get(STATS_WINDOW);
+        t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
+        t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);
         return t;
     }
@@ -514,6 +530,13 @@ public final class JobOptions implements Serializable {
     static <N extends Number> N atLeast(N v, long min) {
         if (v.longValue() < min) {
             throw new IllegalArgumentException("allowed: an integer >= " + min);
+        }
+        return v;
+    }
+
+    private static long integerWithin(long v, long lo, long hi) {
+        if (v < lo || v > hi) {
+            throw new IllegalArgumentException("allowed: an integer in [" + lo + ", " + hi + "]");
         }
         return v;
     }
