@@ -44,6 +44,7 @@ class ArrivalOrderITCase {
     static final double TOLERANCE = 0.10;
     static final double REQUIRED = 0.90;
     static final int RUNS = Integer.getInteger("arrival.runs", 1);
+    static final long FINISH_WITHIN_S = 60;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -116,7 +117,27 @@ class ArrivalOrderITCase {
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
         t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
-        env.execute(options.jobName());
+        t.examples().sinkTo(new ArrivalRecorder.AtSource(run + "-source")).setParallelism(sourceParallelism);
+        JobClient job = env.executeAsync(options.jobName());
+        try {
+            // generous: a bounded replay of 16,000 examples takes a few seconds; a stalled one never ends
+            job.getJobExecutionResult().get(FINISH_WITHIN_S, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Thread.getAllStackTraces().forEach((th, st) -> {
+                if (th.getName().contains("examples") || th.getName().contains("Fetcher") || th.getName().contains("trainer")
+                        || th.getName().contains("statistics") || th.getName().contains("Source")) {
+                    System.out.println("STALL " + th.getName() + " " + th.getState());
+                    for (int i = 0; i < Math.min(st.length, 14); i++) {
+                        System.out.println("STALL    at " + st[i]);
+                    }
+                }
+            });
+            job.cancel().get(60, TimeUnit.SECONDS);
+            throw new AssertionError("the bounded replay did not finish within " + FINISH_WITHIN_S + " s; " + ArrivalRecorder.count(run)
+                    + " examples reached the trainer; first runs: " + runs(ArrivalRecorder.arrivals(run), 40)
+                    + "; at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40), e);
+        }
+        System.out.println("at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40));
         return ArrivalRecorder.arrivals(run);
     }
 
@@ -165,7 +186,7 @@ class ArrivalOrderITCase {
             send(prefix, interleaved(r + 1), 0);
             String run = TestKafka.unique("mix-a");
             check("(a) interleaved backlog, event-time, run " + (r + 1),
-                    replay(prefix, run, 1, "--arrival-order", "event-time"), 4 * PER_DOMAIN);
+                    replay(prefix, run, 1, "--arrival-order", System.getProperty("arrival.order", "event-time"), "--arrival-drift-ms", System.getProperty("arrival.drift", "auto")), 4 * PER_DOMAIN);
         }
     }
 

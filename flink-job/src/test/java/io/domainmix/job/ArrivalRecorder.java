@@ -14,6 +14,34 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * trainer's input is (keyed by run, one subtask), for tests on the MiniCluster of this JVM.
  */
 final class ArrivalRecorder implements Sink<TrainerInput> {
+    /** Diagnostic: the order examples leave validation (chained to the source). */
+    static final class AtSource implements Sink<io.domainmix.core.data.Example> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        AtSource(String name) {
+            this.name = name;
+            ARRIVALS.put(name, Collections.synchronizedList(new ArrayList<>()));
+        }
+
+        @Override
+        public SinkWriter<io.domainmix.core.data.Example> createWriter(WriterInitContext context) {
+            List<String> out = ARRIVALS.get(name);
+            return new SinkWriter<>() {
+                @Override
+                public void write(io.domainmix.core.data.Example e, Context c) {
+                    out.add(e.domain);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<String>> ARRIVALS = new ConcurrentHashMap<>();
 
