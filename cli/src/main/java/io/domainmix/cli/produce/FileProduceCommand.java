@@ -62,13 +62,29 @@ public final class FileProduceCommand implements Callable<Integer> {
             description = "A missing feature value (empty, NA, N/A, NaN, null, None, ?): skip the record, or fill with zero or the column mean (default: ${DEFAULT-VALUE}).")
     String missing;
 
-    @Option(names = "--standardize", description = "Scale every feature to mean 0, variance 1 (statistics from a first pass).")
+    @Option(names = "--standardize", description = "Scale every numeric feature to mean 0, variance 1 (statistics from a first pass; with --holdout, of the training rows).")
     boolean standardize;
+
+    @Option(names = "--categorical", paramLabel = "COLUMN", split = ",",
+            description = "Columns to one-hot encode, one feature per category (categories: the column's distinct values in the whole file, sorted; recorded in the split directory's encoding.json). A missing value skips the record under --missing skip, else encodes as all zeros.")
+    List<String> categorical = new ArrayList<>();
+
+    @Option(names = "--label-transform", paramLabel = "T", defaultValue = "none",
+            description = "none, log (ln y; a label <= 0 skips its record) or standardize ((y - mean) / sd of the training rows) (default: ${DEFAULT-VALUE}).")
+    String labelTransform;
+
+    @Option(names = "--holdout", paramLabel = "F", defaultValue = "0",
+            description = "Keep this fraction of each domain's rows out of the topics (a seeded draw per domain, --seed) and write them to the split directory's holdout.jsonl (default: ${DEFAULT-VALUE}).")
+    double holdout;
+
+    @Option(names = "--split-dir", paramLabel = "DIR",
+            description = "Write training.jsonl (the rows sent), holdout.jsonl and encoding.json here; `domainmix report --holdout` reads them (default with --holdout: domainmix-split).")
+    Path splitDir;
 
     @Option(names = "--shuffle", description = "Replay in a seeded random order (reads the file into memory).")
     boolean shuffle;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of --shuffle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of --shuffle and --holdout (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
@@ -116,6 +132,16 @@ public final class FileProduceCommand implements Callable<Integer> {
             o.standardize = standardize;
             o.shuffleSeed = shuffle ? seed : null;
             o.strict = strict;
+            o.categorical = categorical;
+            o.labelTransform = ColumnMapping.LabelTransform.parse(labelTransform);
+            if (!(holdout >= 0 && holdout < 1)) {
+                throw new IllegalArgumentException("--holdout must be at least 0 and below 1: " + holdout);
+            }
+            o.holdoutFraction = holdout;
+            o.holdoutSeed = seed;
+            if (holdout > 0 && splitDir == null) {
+                splitDir = Path.of("domainmix-split");
+            }
             if (rate < 0) {
                 throw new IllegalArgumentException("--rate must be >= 0: " + rate);
             }
@@ -125,6 +151,9 @@ public final class FileProduceCommand implements Callable<Integer> {
         }
         FileReplayProducer producer = new FileReplayProducer(o, kafka.target(), layout, rate, showBadLines, badLines,
                 kafka.output());
+        if (splitDir != null) {
+            producer.writeSplitTo(splitDir);
+        }
         try {
             producer.examples().mapping(); // unknown columns are a usage error, reported before connecting
         } catch (IllegalArgumentException e) {
