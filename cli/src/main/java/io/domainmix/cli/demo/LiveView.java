@@ -7,7 +7,7 @@ public final class LiveView implements AutoCloseable {
     private final MetricsWatcher watcher;
     private final LiveTable table;
 
-    public LiveView(String bootstrapServers, ExperimentRun run, PrintStream out, boolean ansi) {
+    public LiveView(String bootstrapServers, GridRun run, PrintStream out, boolean ansi) {
         this.watcher = new MetricsWatcher(bootstrapServers, run.runs());
         this.table = new LiveTable(run.runs(), run.domains(), run.totalExamples(), out, ansi, 10);
     }

@@ -90,10 +90,11 @@ public final class HoldoutReport {
         return new Result(html, json, plots, ev);
     }
 
+    /** Losses on a log axis (the first models' losses are orders of magnitude above the last), weights on a linear one. */
     private static Path plot(Path dir, String file, String title, String yLabel, List<ReportCharts.Line> lines)
             throws IOException {
         Path p = dir.resolve(file);
-        ReportCharts.write(p, title, yLabel, lines, false);
+        ReportCharts.write(p, title, yLabel, lines, yLabel.equals("loss"));
         return p;
     }
 
