@@ -6,7 +6,7 @@ import io.domainmix.cli.demo.FileDataRun;
 import io.domainmix.cli.report.HoldoutReport;
 import io.domainmix.cli.report.HoldoutSummary;
 import io.domainmix.core.model.ModelType;
-import io.domainmix.producers.file.ColumnMapping;
+import io.domainmix.cli.produce.FileColumnOptions;
 import io.domainmix.producers.file.FileExamples;
 import io.domainmix.cli.demo.LocalFlinkCluster;
 import io.domainmix.cli.demo.PolicyRun;
@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code domainmix demo}: the whole system on one machine, from examples in Kafka to a report. */
@@ -84,27 +85,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Run the grid on this CSV, JSON-lines or JSON-array file instead of a synthetic experiment.")
     Path data;
 
-    @Option(names = "--domain-column", paramLabel = "COLUMN", description = "With --data: the column naming each row's domain.")
-    String domainColumn;
 
-    @Option(names = "--label-column", paramLabel = "COLUMN", description = "With --data: the label column.")
-    String labelColumn;
 
-    @Option(names = "--features", paramLabel = "COLUMN", split = ",",
-            description = "With --data: numeric feature columns (default: every other numeric column).")
-    List<String> features;
 
-    @Option(names = "--categorical", paramLabel = "COLUMN", split = ",",
-            description = "With --data: columns to one-hot encode (see `produce file --help`).")
-    List<String> categorical;
 
-    @Option(names = "--label-transform", paramLabel = "T", defaultValue = "none",
-            description = "With --data: none, log or standardize (default: ${DEFAULT-VALUE}).")
-    String labelTransform;
 
-    @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "skip",
-            description = "With --data: a missing feature value skips the row (counted), or is filled with zero or the mean (default: ${DEFAULT-VALUE}).")
-    String missing;
+
+    @Mixin
+    FileColumnOptions columns;
 
     @Option(names = "--model", paramLabel = "MODEL", defaultValue = "linear",
             description = "With --data: linear or logistic (labels 0/1), with an intercept (default: ${DEFAULT-VALUE}).")
@@ -252,10 +240,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Files.isReadable(data)) {
             throw new IllegalArgumentException("cannot read " + data);
         }
-        if (labelColumn == null) {
+        if (columns.labelColumn == null) {
             throw new IllegalArgumentException("--data needs --label-column");
         }
-        if (domainColumn == null) {
+        if (columns.domainColumn == null) {
             throw new IllegalArgumentException("--data needs --domain-column (the column that names each row's source)");
         }
         if (!(holdout > 0 && holdout < 1)) {
@@ -267,12 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         FileExamples.Options o = new FileExamples.Options();
         o.file = data;
-        o.domainColumn = domainColumn;
-        o.labelColumn = labelColumn;
-        o.features = features;
-        o.categorical = categorical;
-        o.labelTransform = ColumnMapping.LabelTransform.parse(labelTransform);
-        o.missing = ColumnMapping.MissingValues.parse(missing);
+        columns.applyTo(o);
         // SGD's step size follows E‖x‖²: features on one scale train alike; one-hot columns stay 0/1
         o.standardize = true;
         o.shuffleSeed = seed;
@@ -287,7 +270,7 @@ public final class DemoCommand implements Callable<Integer> {
         FileDataRun run = new FileDataRun(new FileDataRun.Settings(given.data(), given.model(), given.policies(), kafka,
                 tag, given.outDir(), given.seed(), given.concurrentJobs(), given.jobParallelism()));
         out.printf(Locale.ROOT, "%n== %s: %s model with an intercept, domain column %s, label %s%n", data.getFileName(),
-                given.model().optionName(), domainColumn, labelColumn);
+                given.model().optionName(), columns.domainColumn, columns.labelColumn);
         long t0 = System.nanoTime();
         ProduceSummary produced = run.produce();
         out.printf(Locale.ROOT, "Replayed %,d training rows of %d domains (%s), d = %d, into %s in %.1f s; held out %,d rows "

@@ -2,7 +2,6 @@ package io.domainmix.cli.produce;
 
 import io.domainmix.producers.FileReplayProducer;
 import io.domainmix.producers.TopicLayout;
-import io.domainmix.producers.file.ColumnMapping;
 import io.domainmix.producers.file.FileExamples;
 import io.domainmix.producers.file.InputFormat;
 import java.nio.file.Files;
@@ -44,34 +43,18 @@ public final class FileProduceCommand implements Callable<Integer> {
             description = "CSV field delimiter; 'tab' for tabs (default: tab for .tsv, else comma).")
     String delimiter;
 
-    @Option(names = "--domain-column", paramLabel = "COLUMN", description = "The column that names each record's domain.")
-    String domainColumn;
 
     @Option(names = "--domain", paramLabel = "NAME",
             description = "The domain of every record, when there is no domain column (default: the file's base name).")
     String fixedDomain;
 
-    @Option(names = "--label-column", paramLabel = "COLUMN", required = true, description = "The column of the label y.")
-    String labelColumn;
 
-    @Option(names = "--features", paramLabel = "COLUMN", split = ",",
-            description = "Feature columns in order (default: every other column that is numeric in the first 1000 records).")
-    List<String> features = new ArrayList<>();
 
-    @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "skip",
-            description = "A missing feature value (empty, NA, N/A, NaN, null, None, ?): skip the record, or fill with zero or the column mean (default: ${DEFAULT-VALUE}).")
-    String missing;
 
     @Option(names = "--standardize", description = "Scale every numeric feature to mean 0, variance 1 (statistics from a first pass; with --holdout, of the training rows).")
     boolean standardize;
 
-    @Option(names = "--categorical", paramLabel = "COLUMN", split = ",",
-            description = "Columns to one-hot encode, one feature per category (categories: the column's distinct values in the whole file, sorted; recorded in the split directory's encoding.json). A missing value skips the record under --missing skip, else encodes as all zeros.")
-    List<String> categorical = new ArrayList<>();
 
-    @Option(names = "--label-transform", paramLabel = "T", defaultValue = "none",
-            description = "none, log (ln y; a label <= 0 skips its record) or standardize ((y - mean) / sd of the training rows) (default: ${DEFAULT-VALUE}).")
-    String labelTransform;
 
     @Option(names = "--holdout", paramLabel = "F", defaultValue = "0",
             description = "Keep this fraction of each domain's rows out of the topics (a seeded draw per domain, --seed) and write them to the split directory's holdout.jsonl (default: ${DEFAULT-VALUE}).")
@@ -102,6 +85,9 @@ public final class FileProduceCommand implements Callable<Integer> {
     int showBadLines;
 
     @Mixin
+    FileColumnOptions columns;
+
+    @Mixin
     KafkaOptions kafka;
 
     @Override
@@ -112,7 +98,7 @@ public final class FileProduceCommand implements Callable<Integer> {
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read " + file);
             }
-            if (domainColumn != null && fixedDomain != null) {
+            if (columns.domainColumn != null && fixedDomain != null) {
                 throw new IllegalArgumentException("give --domain-column or --domain, not both");
             }
             o.file = file;
@@ -124,16 +110,11 @@ public final class FileProduceCommand implements Callable<Integer> {
                 }
                 o.delimiter = d.charAt(0);
             }
-            o.domainColumn = domainColumn;
+            columns.applyTo(o);
             o.fixedDomain = fixedDomain;
-            o.labelColumn = labelColumn;
-            o.features = features.isEmpty() ? null : features;
-            o.missing = ColumnMapping.MissingValues.parse(missing);
             o.standardize = standardize;
             o.shuffleSeed = shuffle ? seed : null;
             o.strict = strict;
-            o.categorical = categorical;
-            o.labelTransform = ColumnMapping.LabelTransform.parse(labelTransform);
             if (!(holdout >= 0 && holdout < 1)) {
                 throw new IllegalArgumentException("--holdout must be at least 0 and below 1: " + holdout);
             }

@@ -127,13 +127,13 @@ public final class HoldoutEvaluation {
         for (ModelSnapshot s : snaps) {
             double[] l = HeldOutLoss.perDomain(model, s.averagedTheta, holdout, domains);
             for (int i = 0; i < k; i++) {
-                add(per.get(i), s.examplesSeen, l[i]);
+                RunEvaluation.add(per.get(i), s.examplesSeen, l[i]);
             }
             lastOverall = HeldOutLoss.overall(l, holdout, domains);
-            add(all, s.examplesSeen, lastOverall);
+            RunEvaluation.add(all, s.examplesSeen, lastOverall);
             if (reference != null) {
                 lastWeighted = HeldOutLoss.weighted(l, reference.fit().share(), reference.fit().lossWeight());
-                add(weighted, s.examplesSeen, lastWeighted);
+                RunEvaluation.add(weighted, s.examplesSeen, lastWeighted);
             }
             last = l;
         }
@@ -141,7 +141,7 @@ public final class HoldoutEvaluation {
         Map<String, List<double[]>> lam = new LinkedHashMap<>();
         Map<String, List<double[]>> p = new LinkedHashMap<>();
         for (int i = 0; i < k; i++) {
-            perDomain.put(domains.get(i), series("held-out loss " + domains.get(i), per.get(i)));
+            perDomain.put(domains.get(i), RunEvaluation.series("held-out loss " + domains.get(i), per.get(i)));
             lam.put(domains.get(i), new ArrayList<>());
             p.put(domains.get(i), new ArrayList<>());
         }
@@ -150,16 +150,16 @@ public final class HoldoutEvaluation {
             for (String d : domains) {
                 int i = m.indexOf(d);
                 if (i >= 0) {
-                    add(lam.get(d), m.examplesSeen, m.lossWeight[i]);
-                    add(p.get(d), m.examplesSeen, m.samplingProbability[i]);
+                    RunEvaluation.add(lam.get(d), m.examplesSeen, m.lossWeight[i]);
+                    RunEvaluation.add(p.get(d), m.examplesSeen, m.samplingProbability[i]);
                 }
             }
             lastMetrics = m;
         }
         Map<String, Series> lamSeries = new LinkedHashMap<>();
         Map<String, Series> pSeries = new LinkedHashMap<>();
-        lam.forEach((d, pts) -> lamSeries.put(d, series("λ " + d, pts)));
-        p.forEach((d, pts) -> pSeries.put(d, series("p " + d, pts)));
+        lam.forEach((d, pts) -> lamSeries.put(d, RunEvaluation.series("λ " + d, pts)));
+        p.forEach((d, pts) -> pSeries.put(d, RunEvaluation.series("p " + d, pts)));
         double[] finalLambda = new double[k];
         double[] finalP = new double[k];
         ModelSnapshot lastSnap = r.lastSnapshot();
@@ -178,8 +178,8 @@ public final class HoldoutEvaluation {
             }
         }
         long seen = Math.max(lastSnap == null ? 0 : lastSnap.examplesSeen, lastMetrics == null ? 0 : lastMetrics.examplesSeen);
-        return new Run(r.runId(), r.label(), seen, perDomain, series("held-out loss", all),
-                series("λ-weighted held-out loss", weighted), lamSeries, pSeries, last, lastOverall, lastWeighted,
+        return new Run(r.runId(), r.label(), seen, perDomain, RunEvaluation.series("held-out loss", all),
+                RunEvaluation.series("λ-weighted held-out loss", weighted), lamSeries, pSeries, last, lastOverall, lastWeighted,
                 finalLambda, finalP);
     }
 
@@ -193,22 +193,6 @@ public final class HoldoutEvaluation {
             out.add(snaps.get((int) ((long) i * (snaps.size() - 1) / (MAX_POINTS - 1))));
         }
         return out;
-    }
-
-    private static void add(List<double[]> pts, double x, double y) {
-        if (Double.isFinite(x) && Double.isFinite(y)) {
-            pts.add(new double[] {x, y});
-        }
-    }
-
-    private static Series series(String name, List<double[]> pts) {
-        double[] x = new double[pts.size()];
-        double[] y = new double[pts.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = pts.get(i)[0];
-            y[i] = pts.get(i)[1];
-        }
-        return new Series(name, x, y);
     }
 
     public ModelSpec spec() {

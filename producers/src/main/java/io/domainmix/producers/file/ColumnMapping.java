@@ -33,13 +33,7 @@ public final class ColumnMapping {
         MEAN;
 
         public static MissingValues parse(String s) {
-            String v = s.trim().toUpperCase(Locale.ROOT);
-            for (MissingValues m : values()) {
-                if (m.name().equals(v)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown missing-value policy '" + s + "'; allowed: skip, zero, mean");
+            return parseOption(MissingValues.class, s, "missing-value policy");
         }
     }
 
@@ -52,14 +46,21 @@ public final class ColumnMapping {
         STANDARDIZE;
 
         public static LabelTransform parse(String s) {
-            String v = s.trim().toUpperCase(Locale.ROOT);
-            for (LabelTransform t : values()) {
-                if (t.name().equals(v)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown label transform '" + s + "'; allowed: none, log, standardize");
+            return parseOption(LabelTransform.class, s, "label transform");
         }
+    }
+
+    /** An option value as one of an enum's constants, any case; else a message naming the allowed values. */
+    static <E extends Enum<E>> E parseOption(Class<E> type, String s, String what) {
+        String v = s.trim().toUpperCase(Locale.ROOT);
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(v)) {
+                return e;
+            }
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("unknown " + what + " '" + s + "'; allowed: " + String.join(", ", allowed));
     }
 
     /** Features are inferred from at most this many records at the start of the file. */
