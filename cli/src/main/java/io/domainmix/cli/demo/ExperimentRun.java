@@ -103,6 +103,7 @@ public final class ExperimentRun extends GridRun {
     @Override
     List<String> modelArguments() {
         Experiment e = s.experiment();
-        return List.of("--model", e.modelType().optionName(), "--dim", String.valueOf(e.dimension()));
+        return List.of("--model", e.modelType().optionName(), "--dim", String.valueOf(e.dimension()),
+                "--intercept", String.valueOf(e.intercept()));
     }
 }
