@@ -232,11 +232,14 @@ public final class HoldoutEvaluation {
         return max / min;
     }
 
-    /** Whether two weight vectors order the domains alike (ties in either count as agreement). */
-    public static boolean sameOrder(double[] a, double[] b) {
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a.length; j++) {
-                if (a[i] > a[j] && b[i] < b[j]) {
+    /**
+     * Whether {@code run} ranks the domains as {@code reference} does: every pair that the
+     * reference orders strictly, the run orders the same way strictly (equal weights rank nothing).
+     */
+    public static boolean sameOrder(double[] run, double[] reference) {
+        for (int i = 0; i < run.length; i++) {
+            for (int j = 0; j < run.length; j++) {
+                if (reference[i] > reference[j] && !(run[i] > run[j])) {
                     return false;
                 }
             }

@@ -256,7 +256,8 @@ public final class HoldoutReport {
         }
         h.append("</table>\n<p>Held-out: the mean loss of the last published θ̄ over the held-out rows. λ-weighted: "
                 + "Σ π_k λ_k L_k with the reference's λ (the objective the noise-aware loss weights aim at). "
-                + "λ order: whether the run ranks the domains by weight as the reference does.</p>\n");
+                + "λ order: whether the run ranks the domains by weight strictly as the reference does (equal "
+                + "weights rank nothing).</p>\n");
         h.append("<h2>Plots</h2>\n");
         for (Map.Entry<String, Path> p : plots.entrySet()) {
             HtmlReport.figure(h, p.getKey(), p.getValue(), caption(p.getKey(), unweightedName, weightedName));

@@ -121,6 +121,7 @@ class HoldoutReportTest {
                 assertTrue(r.get("weightedHeldOutOverWeighted").asDouble() < 1.10, policy);
             } else {
                 assertEquals(1.0, r.get("lossWeightSpread").asDouble(), 1e-9, "uniform weights stay equal");
+                assertTrue(!r.get("lossWeightOrderAsReference").asBoolean(), "equal weights rank nothing");
             }
         }
         String html = Files.readString(out.resolve(Report.HTML));
