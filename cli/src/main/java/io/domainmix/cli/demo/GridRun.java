@@ -26,6 +26,7 @@ import org.apache.flink.util.SerializedThrowable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The policy grid trained on data that is already in Kafka: every policy as a bounded Flink job
@@ -153,8 +154,15 @@ public abstract class GridRun {
                     }
                 }
             }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            // the live view's consumers may have had the broker create a topic meanwhile: one that exists is what is wanted
+            for (var created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
             }
         }
     }
