@@ -1,7 +1,6 @@
 package io.domainmix.cli.report;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Activation;
 import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.model.ModelType;
@@ -21,13 +20,13 @@ import java.util.Map;
  * θ̄ (per domain, over all rows, and λ-weighted with the offline reference's λ), λ and p of
  * every domain over time, and the offline reference fits of the training rows the runs were
  * fed (OLS and one-shot FGLS for linear models, the plain and the loss-weighted MLE for
- * logistic ones; none for the MLP).
+ * logistic ones).
  */
 public final class HoldoutEvaluation {
     /** Snapshots evaluated per run at most (evenly spread, the last always): bounds the work on long runs. */
     static final int MAX_POINTS = 200;
 
-    /** The offline reference and its held-out losses; null members for the MLP. */
+    /** The offline reference and its held-out losses. */
     public record Reference(ReferenceFit fit, double[] unweightedPerDomain, double unweightedOverall,
                             double unweightedWeighted, double[] weightedPerDomain, double weightedOverall,
                             double weightedWeighted) {}
@@ -73,8 +72,11 @@ public final class HoldoutEvaluation {
             throw new IllegalArgumentException("the " + (training.isEmpty() ? "training" : "held-out") + " rows are empty");
         }
         ModelType type = ModelType.parse(first.modelType);
-        ModelSpec spec = ModelSpec.of(type, first.dimension, first.intercept, first.hidden,
-                first.activation == null ? null : Activation.parse(first.activation), io.domainmix.core.data.LabelKind.REAL);
+        if (type == ModelType.MLP) {
+            // a snapshot does not say whether the MLP's output is a regression or a logit, so its loss is not known here
+            throw new IllegalArgumentException("the held-out report covers linear and logistic runs; these runs are mlp");
+        }
+        ModelSpec spec = ModelSpec.of(type, first.dimension, first.intercept, 0, null, io.domainmix.core.data.LabelKind.REAL);
         DomainRows t = new DomainRows(training);
         DomainRows h = new DomainRows(holdout);
         if (t.dimension() != spec.dimension() || h.dimension() != spec.dimension()) {
@@ -94,7 +96,7 @@ public final class HoldoutEvaluation {
                 fit = LogisticReferenceFit.fit(training, spec.intercept());
                 break;
             default:
-                return null;
+                throw new IllegalArgumentException("no offline reference for " + spec.type().optionName());
         }
         Model model = spec.create();
         double[] u = HeldOutLoss.perDomain(model, fit.unweightedTheta(), holdout, domains);
@@ -131,10 +133,9 @@ public final class HoldoutEvaluation {
             }
             lastOverall = HeldOutLoss.overall(l, holdout, domains);
             RunEvaluation.add(all, s.examplesSeen, lastOverall);
-            if (reference != null) {
-                lastWeighted = HeldOutLoss.weighted(l, reference.fit().share(), reference.fit().lossWeight());
-                RunEvaluation.add(weighted, s.examplesSeen, lastWeighted);
-            }
+            lastWeighted = HeldOutLoss.weighted(l, reference.fit().share(), reference.fit().lossWeight());
+            RunEvaluation.add(weighted, s.examplesSeen, lastWeighted);
+
             last = l;
         }
         Map<String, Series> perDomain = new LinkedHashMap<>();
@@ -204,7 +205,7 @@ public final class HoldoutEvaluation {
         return domains;
     }
 
-    /** The offline reference; null for the MLP. */
+    /** The offline reference fits and their held-out losses. */
     public Reference reference() {
         return reference;
     }

@@ -45,27 +45,24 @@ public final class HoldoutReport {
 
         List<ReportCharts.Line> overall = perRun(rs, HoldoutEvaluation.Run::overall);
         List<ReportCharts.Line> weighted = perRun(rs, HoldoutEvaluation.Run::weighted);
-        if (ref != null) {
-            overall.add(flat(unweightedName, span, ref.unweightedOverall(), ReportCharts.REFERENCE));
-            overall.add(flat(weightedName, span, ref.weightedOverall(), ReportCharts.SECOND_REFERENCE));
-            weighted.add(flat(weightedName, span, ref.weightedWeighted(), ReportCharts.REFERENCE));
-            weighted.add(flat(unweightedName, span, ref.unweightedWeighted(), ReportCharts.SECOND_REFERENCE));
-        }
+        overall.add(flat(unweightedName, span, ref.unweightedOverall(), ReportCharts.REFERENCE));
+        overall.add(flat(weightedName, span, ref.weightedOverall(), ReportCharts.SECOND_REFERENCE));
+        weighted.add(flat(weightedName, span, ref.weightedWeighted(), ReportCharts.REFERENCE));
+        weighted.add(flat(unweightedName, span, ref.unweightedWeighted(), ReportCharts.SECOND_REFERENCE));
+
         plots.put("heldout-overall", plot(outDir, "heldout-overall.png", "held-out loss of the published θ̄, all rows",
                 "loss", overall));
-        if (ref != null) {
-            plots.put("heldout-weighted", plot(outDir, "heldout-weighted.png",
-                    "λ-weighted held-out loss Σ π λ L (λ of the " + weightedName + ")", "loss", weighted));
-        }
+        plots.put("heldout-weighted", plot(outDir, "heldout-weighted.png",
+                "λ-weighted held-out loss Σ π λ L (λ of the " + weightedName + ")", "loss", weighted));
+
         List<String> domains = ev.domains();
         for (int k = 0; k < domains.size(); k++) {
             String d = domains.get(k);
             String safe = d.replaceAll("[^A-Za-z0-9._-]", "_");
             List<ReportCharts.Line> lines = perRun(rs, r -> r.perDomain().get(d));
-            if (ref != null) {
-                lines.add(flat(unweightedName, span, ref.unweightedPerDomain()[k], ReportCharts.REFERENCE));
-                lines.add(flat(weightedName, span, ref.weightedPerDomain()[k], ReportCharts.SECOND_REFERENCE));
-            }
+            lines.add(flat(unweightedName, span, ref.unweightedPerDomain()[k], ReportCharts.REFERENCE));
+            lines.add(flat(weightedName, span, ref.weightedPerDomain()[k], ReportCharts.SECOND_REFERENCE));
+
             plots.put("heldout-" + d, plot(outDir, "heldout-" + safe + ".png", "held-out loss of domain " + d, "loss",
                     lines));
         }
@@ -73,9 +70,8 @@ public final class HoldoutReport {
             String d = domains.get(k);
             String safe = d.replaceAll("[^A-Za-z0-9._-]", "_");
             List<ReportCharts.Line> lines = perRun(rs, r -> r.lossWeight().get(d));
-            if (ref != null) {
-                lines.add(flat(weightedName + " λ", span, ref.fit().lossWeight()[k], ReportCharts.REFERENCE));
-            }
+            lines.add(flat(weightedName + " λ", span, ref.fit().lossWeight()[k], ReportCharts.REFERENCE));
+
             plots.put("lambda-" + d, plot(outDir, "lambda-" + safe + ".png", "loss weight λ of " + d, "λ " + d, lines));
         }
         for (String d : domains) {
@@ -142,24 +138,23 @@ public final class HoldoutReport {
         ArrayNode ds = root.putArray("domains");
         ev.domains().forEach(ds::add);
         HoldoutEvaluation.Reference ref = ev.reference();
-        if (ref != null) {
-            ReferenceFit f = ref.fit();
-            ObjectNode o = root.putObject("reference");
-            o.put("unweighted", unweightedName);
-            o.put("weighted", weightedName);
-            putArray(o, "share", f.share());
-            putArray(o, "noiseLevel", f.noiseLevel());
-            putArray(o, "lossWeight", f.lossWeight());
-            Report.putNumber(o, "lossWeightSpread", HoldoutEvaluation.spreadOf(f.lossWeight()));
-            putArray(o, "unweightedTheta", f.unweightedTheta());
-            putArray(o, "weightedTheta", f.weightedTheta());
-            putArray(o, "unweightedHeldOutPerDomain", ref.unweightedPerDomain());
-            Report.putNumber(o, "unweightedHeldOut", ref.unweightedOverall());
-            Report.putNumber(o, "unweightedWeightedHeldOut", ref.unweightedWeighted());
-            putArray(o, "weightedHeldOutPerDomain", ref.weightedPerDomain());
-            Report.putNumber(o, "weightedHeldOut", ref.weightedOverall());
-            Report.putNumber(o, "weightedWeightedHeldOut", ref.weightedWeighted());
-        }
+        ReferenceFit f = ref.fit();
+        ObjectNode o = root.putObject("reference");
+        o.put("unweighted", unweightedName);
+        o.put("weighted", weightedName);
+        putArray(o, "share", f.share());
+        putArray(o, "noiseLevel", f.noiseLevel());
+        putArray(o, "lossWeight", f.lossWeight());
+        Report.putNumber(o, "lossWeightSpread", HoldoutEvaluation.spreadOf(f.lossWeight()));
+        putArray(o, "unweightedTheta", f.unweightedTheta());
+        putArray(o, "weightedTheta", f.weightedTheta());
+        putArray(o, "unweightedHeldOutPerDomain", ref.unweightedPerDomain());
+        Report.putNumber(o, "unweightedHeldOut", ref.unweightedOverall());
+        Report.putNumber(o, "unweightedWeightedHeldOut", ref.unweightedWeighted());
+        putArray(o, "weightedHeldOutPerDomain", ref.weightedPerDomain());
+        Report.putNumber(o, "weightedHeldOut", ref.weightedOverall());
+        Report.putNumber(o, "weightedWeightedHeldOut", ref.weightedWeighted());
+
         ArrayNode runs = root.putArray("runs");
         for (HoldoutEvaluation.Run r : ev.runs()) {
             ObjectNode n = runs.addObject();
@@ -172,13 +167,12 @@ public final class HoldoutReport {
             putArray(n, "lossWeight", r.finalLossWeight());
             putArray(n, "samplingProbability", r.finalSamplingProbability());
             Report.putNumber(n, "lossWeightSpread", HoldoutEvaluation.spreadOf(r.finalLossWeight()));
-            if (ref != null) {
-                Report.putNumber(n, "heldOutOverUnweighted", ratio(r.finalOverall(), ref.unweightedOverall()));
-                Report.putNumber(n, "weightedHeldOutOverWeighted", ratio(r.finalWeighted(), ref.weightedWeighted()));
-                Report.putNumber(n, "lossWeightSpreadOverReference", ratio(HoldoutEvaluation.spreadOf(r.finalLossWeight()),
-                        HoldoutEvaluation.spreadOf(ref.fit().lossWeight())));
-                n.put("lossWeightOrderAsReference", HoldoutEvaluation.sameOrder(r.finalLossWeight(), ref.fit().lossWeight()));
-            }
+            Report.putNumber(n, "heldOutOverUnweighted", ratio(r.finalOverall(), ref.unweightedOverall()));
+            Report.putNumber(n, "weightedHeldOutOverWeighted", ratio(r.finalWeighted(), ref.weightedWeighted()));
+            Report.putNumber(n, "lossWeightSpreadOverReference", ratio(HoldoutEvaluation.spreadOf(r.finalLossWeight()),
+                    HoldoutEvaluation.spreadOf(ref.fit().lossWeight())));
+            n.put("lossWeightOrderAsReference", HoldoutEvaluation.sameOrder(r.finalLossWeight(), ref.fit().lossWeight()));
+
             ObjectNode series = n.putObject("series");
             Report.putSeries(series, "heldOut", r.overall());
             Report.putSeries(series, "weightedHeldOut", r.weighted());
@@ -201,32 +195,30 @@ public final class HoldoutReport {
         h.append("<p>Model: ").append(HtmlReport.esc(ev.spec().toString())).append(". Evaluated on ")
                 .append(holdoutRows).append(" held-out rows; the offline reference is fitted on the ").append(trainingRows)
                 .append(" training rows the runs were fed. There is no ground truth: the held-out loss is the measure.</p>\n");
-        if (ref != null) {
-            h.append("<h2>Offline reference</h2>\n<table>\n<tr><th>domain</th><th>training share π</th><th>")
-                    .append(ev.spec().type() == ModelType.LINEAR ? "noise σ̂²" : "mean log-loss")
-                    .append("</th><th>λ</th><th>held-out rows</th><th>").append(HtmlReport.esc(unweightedName))
-                    .append(" held-out</th><th>").append(HtmlReport.esc(weightedName)).append(" held-out</th></tr>\n");
-            for (int k = 0; k < domains.size(); k++) {
-                h.append("<tr><td>").append(HtmlReport.esc(domains.get(k))).append("</td><td>")
-                        .append(Report.format(ref.fit().share()[k])).append("</td><td>")
-                        .append(Report.format(ref.fit().noiseLevel()[k])).append("</td><td>")
-                        .append(Report.format(ref.fit().lossWeight()[k])).append("</td><td>")
-                        .append(ev.holdoutRows(domains.get(k))).append("</td><td>")
-                        .append(Report.format(ref.unweightedPerDomain()[k])).append("</td><td>")
-                        .append(Report.format(ref.weightedPerDomain()[k])).append("</td></tr>\n");
-            }
-            h.append("<tr><td>all rows</td><td></td><td></td><td></td><td></td><td>")
-                    .append(Report.format(ref.unweightedOverall())).append("</td><td>")
-                    .append(Report.format(ref.weightedOverall())).append("</td></tr>\n");
-            h.append("<tr><td>λ-weighted Σ π λ L</td><td></td><td></td><td></td><td></td><td>")
-                    .append(Report.format(ref.unweightedWeighted())).append("</td><td>")
-                    .append(Report.format(ref.weightedWeighted())).append("</td></tr>\n</table>\n");
+        h.append("<h2>Offline reference</h2>\n<table>\n<tr><th>domain</th><th>training share π</th><th>")
+                .append(ev.spec().type() == ModelType.LINEAR ? "noise σ̂²" : "mean log-loss")
+                .append("</th><th>λ</th><th>held-out rows</th><th>").append(HtmlReport.esc(unweightedName))
+                .append(" held-out</th><th>").append(HtmlReport.esc(weightedName)).append(" held-out</th></tr>\n");
+        for (int k = 0; k < domains.size(); k++) {
+            h.append("<tr><td>").append(HtmlReport.esc(domains.get(k))).append("</td><td>")
+                    .append(Report.format(ref.fit().share()[k])).append("</td><td>")
+                    .append(Report.format(ref.fit().noiseLevel()[k])).append("</td><td>")
+                    .append(Report.format(ref.fit().lossWeight()[k])).append("</td><td>")
+                    .append(ev.holdoutRows(domains.get(k))).append("</td><td>")
+                    .append(Report.format(ref.unweightedPerDomain()[k])).append("</td><td>")
+                    .append(Report.format(ref.weightedPerDomain()[k])).append("</td></tr>\n");
         }
+        h.append("<tr><td>all rows</td><td></td><td></td><td></td><td></td><td>")
+                .append(Report.format(ref.unweightedOverall())).append("</td><td>")
+                .append(Report.format(ref.weightedOverall())).append("</td></tr>\n");
+        h.append("<tr><td>λ-weighted Σ π λ L</td><td></td><td></td><td></td><td></td><td>")
+                .append(Report.format(ref.unweightedWeighted())).append("</td><td>")
+                .append(Report.format(ref.weightedWeighted())).append("</td></tr>\n</table>\n");
+
         h.append("<h2>Runs</h2>\n<table>\n<tr><th>policy</th><th>examples</th><th>held-out</th>");
-        if (ref != null) {
-            h.append("<th>÷ ").append(HtmlReport.esc(unweightedName)).append("</th><th>λ-weighted</th><th>÷ ")
-                    .append(HtmlReport.esc(weightedName)).append("</th><th>λ max/min ÷ reference</th><th>λ order</th>");
-        }
+        h.append("<th>÷ ").append(HtmlReport.esc(unweightedName)).append("</th><th>λ-weighted</th><th>÷ ")
+                .append(HtmlReport.esc(weightedName)).append("</th><th>λ max/min ÷ reference</th><th>λ order</th>");
+
         for (String d : domains) {
             h.append("<th>λ ").append(HtmlReport.esc(d)).append("</th>");
         }
@@ -237,15 +229,14 @@ public final class HoldoutReport {
         for (HoldoutEvaluation.Run r : ev.runs()) {
             h.append("<tr><td>").append(HtmlReport.esc(r.label())).append("</td><td>").append(r.examplesSeen())
                     .append("</td><td>").append(Report.format(r.finalOverall())).append("</td>");
-            if (ref != null) {
-                h.append("<td>").append(Report.format(ratio(r.finalOverall(), ref.unweightedOverall()))).append("</td><td>")
-                        .append(Report.format(r.finalWeighted())).append("</td><td>")
-                        .append(Report.format(ratio(r.finalWeighted(), ref.weightedWeighted()))).append("</td><td>")
-                        .append(Report.format(ratio(HoldoutEvaluation.spreadOf(r.finalLossWeight()),
-                                HoldoutEvaluation.spreadOf(ref.fit().lossWeight())))).append("</td><td>")
-                        .append(HoldoutEvaluation.sameOrder(r.finalLossWeight(), ref.fit().lossWeight()) ? "as reference"
-                                : "differs").append("</td>");
-            }
+            h.append("<td>").append(Report.format(ratio(r.finalOverall(), ref.unweightedOverall()))).append("</td><td>")
+                    .append(Report.format(r.finalWeighted())).append("</td><td>")
+                    .append(Report.format(ratio(r.finalWeighted(), ref.weightedWeighted()))).append("</td><td>")
+                    .append(Report.format(ratio(HoldoutEvaluation.spreadOf(r.finalLossWeight()),
+                            HoldoutEvaluation.spreadOf(ref.fit().lossWeight())))).append("</td><td>")
+                    .append(HoldoutEvaluation.sameOrder(r.finalLossWeight(), ref.fit().lossWeight()) ? "as reference"
+                            : "differs").append("</td>");
+
             for (double v : r.finalLossWeight()) {
                 h.append("<td>").append(Report.format(v)).append("</td>");
             }
