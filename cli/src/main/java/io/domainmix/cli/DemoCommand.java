@@ -3,27 +3,29 @@ package io.domainmix.cli;
 import io.domainmix.cli.broker.EmbeddedKafkaBroker;
 import io.domainmix.cli.demo.ExperimentRun;
 import io.domainmix.cli.demo.FileDataRun;
-import io.domainmix.cli.report.HoldoutReport;
-import io.domainmix.cli.report.HoldoutSummary;
-import io.domainmix.core.model.ModelType;
-import io.domainmix.cli.produce.FileColumnOptions;
-import io.domainmix.producers.file.FileExamples;
 import io.domainmix.cli.demo.LocalFlinkCluster;
 import io.domainmix.cli.demo.PolicyRun;
 import io.domainmix.cli.demo.SummaryTable;
+import io.domainmix.cli.produce.FileColumnOptions;
+import io.domainmix.cli.report.HoldoutReport;
+import io.domainmix.cli.report.HoldoutSummary;
 import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.TopicContents;
+import io.domainmix.core.model.ModelType;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.producers.ProduceSummary;
+import io.domainmix.producers.file.FileExamples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
@@ -59,6 +61,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka instead of starting one.")
     String bootstrapServers;
+
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+            description = "With --bootstrap-servers: a Kafka client property for every client and job of the demo, "
+                    + "e.g. security.protocol=SASL_SSL (repeatable).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--dim", defaultValue = "20", paramLabel = "d", description = "Feature dimension (default: ${DEFAULT-VALUE}).")
     int dim;
@@ -158,15 +165,15 @@ public final class DemoCommand implements Callable<Integer> {
         LocalFlinkCluster cluster = null;
         Thread cleanup = null;
         try {
-            String kafka;
+            KafkaConnection kafka;
             if (bootstrapServers != null) {
-                TopicContents.checkReachable(bootstrapServers, Duration.ofSeconds(15));
-                kafka = bootstrapServers;
-                out.println("Kafka:         " + kafka + " (given)");
+                kafka = new KafkaConnection(bootstrapServers, kafkaProperties);
+                TopicContents.checkReachable(kafka, Duration.ofSeconds(15));
+                out.println("Kafka:         " + kafka.bootstrapServers() + " (given)");
             } else {
                 broker = EmbeddedKafkaBroker.start();
-                kafka = broker.bootstrapServers();
-                out.println("Kafka:         " + kafka + " (embedded single-node KRaft broker, data in " + broker.directory() + ")");
+                kafka = KafkaConnection.of(broker.bootstrapServers());
+                out.println("Kafka:         " + kafka.bootstrapServers() + " (embedded single-node KRaft broker, data in " + broker.directory() + ")");
             }
             cluster = LocalFlinkCluster.start(webUiPort, Math.max(4, 2 * concurrentJobs));
             out.println("Flink web UI:  " + cluster.webUi() + "  (open it to watch the jobs while the demo runs)");
@@ -211,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void runExperiment(Experiment e, String kafka, String tag, Path dir, LocalFlinkCluster cluster) throws Exception {
+    private void runExperiment(Experiment e, KafkaConnection kafka, String tag, Path dir, LocalFlinkCluster cluster) throws Exception {
         List<PolicySpec> grid = policies != null ? PolicySpec.parseList(policies) : PolicySpec.defaultGrid(e.modelType());
         ExperimentRun run = new ExperimentRun(new ExperimentRun.Settings(e, examples, seed, grid, kafka, tag, dir,
                 concurrentJobs, 1));
@@ -266,7 +273,7 @@ public final class DemoCommand implements Callable<Integer> {
         return new FileDataRun.Settings(o, type, grid, null, null, outDir, seed, concurrentJobs, 1);
     }
 
-    private void runData(FileDataRun.Settings given, String kafka, String tag, LocalFlinkCluster cluster) throws Exception {
+    private void runData(FileDataRun.Settings given, KafkaConnection kafka, String tag, LocalFlinkCluster cluster) throws Exception {
         FileDataRun run = new FileDataRun(new FileDataRun.Settings(given.data(), given.model(), given.policies(), kafka,
                 tag, given.outDir(), given.seed(), given.concurrentJobs(), given.jobParallelism()));
         out.printf(Locale.ROOT, "%n== %s: %s model with an intercept, domain column %s, label %s%n", data.getFileName(),

@@ -7,7 +7,6 @@ import io.domainmix.job.feedback.SnapshotFeedbackSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
@@ -27,7 +26,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -77,6 +75,7 @@ public final class DomainMixJob {
         if (options.get(JobOptions.CREATE_TOPICS)) {
             createOutputTopics(options);
         }
+        checkOutputTopicAccess(options);
         configure(env, options);
         return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
     }
@@ -227,27 +226,23 @@ public final class DomainMixJob {
 
     /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
     public static void createOutputTopics(JobOptions options) throws Exception {
+        try (Admin admin = admin(options)) {
+            TopicCreation.createMissing(admin, List.of(options.get(JobOptions.SNAPSHOT_TOPIC),
+                    options.get(JobOptions.METRICS_TOPIC), options.get(JobOptions.DEAD_LETTER_TOPIC)));
+        }
+    }
+
+    /** Fails before the job starts when its Kafka user lacks an ACL the job needs on an output topic. */
+    public static void checkOutputTopicAccess(JobOptions options) throws Exception {
+        try (Admin admin = admin(options)) {
+            TopicAccess.check(admin, TopicAccess.required(options));
+        }
+    }
+
+    private static Admin admin(JobOptions options) {
         Properties props = options.kafkaProperties();
         props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(options.get(JobOptions.SNAPSHOT_TOPIC), options.get(JobOptions.METRICS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTER_TOPIC))) {
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
-                }
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        }
+        return Admin.create(props);
     }
 
     /** Keys batches of examples by their domain. */

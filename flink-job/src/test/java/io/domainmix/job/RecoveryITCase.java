@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.train.ModelSnapshot;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,7 +28,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A failure mid-stream: the job restarts from its checkpoint and counts every example exactly once. */
+/**
+ * A failure mid-stream: the job restarts once, from its checkpoint (as Flink's REST API reports),
+ * and counts every example exactly once.
+ */
 class RecoveryITCase {
 
     @RegisterExtension
@@ -59,6 +70,16 @@ class RecoveryITCase {
         }
     }
 
+    /** A GET on the MiniCluster's REST API (the web UI's), as JSON. */
+    private static JsonNode rest(String path) throws Exception {
+        Configuration client = FLINK.getClientConfiguration();
+        URI uri = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT) + path);
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode(), uri + ": " + new String(response.body(), StandardCharsets.UTF_8));
+        return JobJson.tree(response.body());
+    }
+
     @Test
     void restartsFromItsCheckpointWithExactCountsAndTheSameQuality() throws Exception {
         long total = 200_000;
@@ -75,15 +96,27 @@ class RecoveryITCase {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(conf);
         DomainMixJob.createOutputTopics(options);
         DomainMixJob.configure(env, options);
         DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options).map(new FailOnce(40_000)).name("fail once");
         DomainMixJob.build(options, records, DomainMixJob.kafkaFeedback(env, options), DomainMixJob.kafkaSinks(options));
-        env.execute(options.jobName());
+        JobExecutionResult result = env.execute(options.jobName());
 
         assertTrue(FAILED.get(), "the failure was injected");
+        // What Flink itself recorded: exactly one failure (the injected one), and one restore from
+        // a completed checkpoint rather than a restart from the beginning of the topics.
+        JsonNode exceptions = rest("/jobs/" + result.getJobID() + "/exceptions");
+        JsonNode failures = exceptions.path("exceptionHistory").path("entries");
+        assertEquals(1, failures.size(), "restarts recorded by Flink: " + exceptions);
+        assertTrue(failures.get(0).path("exceptionName").asText().contains("IllegalStateException")
+                && failures.get(0).path("stacktrace").asText().contains("injected failure"), failures.toString());
+        JsonNode checkpoints = rest("/jobs/" + result.getJobID() + "/checkpoints");
+        assertEquals(1, checkpoints.path("counts").path("restored").asInt(), "restores: " + checkpoints);
+        JsonNode restored = checkpoints.path("latest").path("restored");
+        assertTrue(restored.path("id").asLong() >= 1 && !restored.path("is_savepoint").asBoolean(true),
+                "restored from a checkpoint: " + restored);
         JsonNode metrics = JobRuns.finalMetrics(run);
         for (var d : produced.entrySet()) {
             JsonNode m = metrics.path("domains").path(d.getKey());

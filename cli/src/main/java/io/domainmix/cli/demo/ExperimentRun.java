@@ -1,12 +1,12 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.TruthDocument;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.ExampleProducer;
-import io.domainmix.producers.KafkaTarget;
 import io.domainmix.producers.ProduceSummary;
 import io.domainmix.producers.SyntheticPlan;
 import io.domainmix.producers.SyntheticProducer;
@@ -29,7 +29,7 @@ public final class ExperimentRun extends GridRun {
 
     /** What the demo was asked to do for one experiment. */
     public record Settings(Experiment experiment, long examples, long seed, List<PolicySpec> policies,
-                           String bootstrapServers, String topicTag, Path outDir, int concurrentJobs,
+                           KafkaConnection kafka, String topicTag, Path outDir, int concurrentJobs,
                            int jobParallelism) {}
 
     /** The runs, and the report written from them. */
@@ -39,7 +39,7 @@ public final class ExperimentRun extends GridRun {
 
     public ExperimentRun(Settings settings) {
         super(settings.topicTag() + "-" + settings.experiment().name(), settings.policies(),
-                settings.bootstrapServers(), settings.outDir(), settings.seed(), settings.concurrentJobs(),
+                settings.kafka(), settings.outDir(), settings.seed(), settings.concurrentJobs(),
                 settings.jobParallelism());
         this.s = settings;
     }
@@ -65,7 +65,7 @@ public final class ExperimentRun extends GridRun {
         Files.createDirectories(s.outDir());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            SyntheticProducer producer = new SyntheticProducer(plan, KafkaTarget.of(s.bootstrapServers()),
+            SyntheticProducer producer = new SyntheticProducer(plan, kafkaTarget(),
                     TopicLayout.perDomain(prefix, prefix + "-truth"), truthFile(), ExampleProducer.Output.quiet(quiet));
             producer.run();
             ProduceSummary summary = producer.summary();

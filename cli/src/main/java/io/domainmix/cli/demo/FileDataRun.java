@@ -1,12 +1,12 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import io.domainmix.cli.report.HoldoutReport;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.model.ModelType;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.producers.ExampleProducer;
 import io.domainmix.producers.FileReplayProducer;
-import io.domainmix.producers.KafkaTarget;
 import io.domainmix.producers.ProduceSummary;
 import io.domainmix.producers.TopicLayout;
 import io.domainmix.producers.file.DataSplitFiles;
@@ -28,7 +28,7 @@ import java.util.TreeSet;
 public final class FileDataRun extends GridRun {
     /** What the demo was asked to do with the file. */
     public record Settings(FileExamples.Options data, ModelType model, List<PolicySpec> policies,
-                           String bootstrapServers, String topicTag, Path outDir, long seed, int concurrentJobs,
+                           KafkaConnection kafka, String topicTag, Path outDir, long seed, int concurrentJobs,
                            int jobParallelism) {}
 
     /** The runs, and the report written from them. */
@@ -41,7 +41,7 @@ public final class FileDataRun extends GridRun {
     private List<String> domains;
 
     public FileDataRun(Settings settings) {
-        super(settings.topicTag() + "-data", settings.policies(), settings.bootstrapServers(), settings.outDir(),
+        super(settings.topicTag() + "-data", settings.policies(), settings.kafka(), settings.outDir(),
                 settings.seed(), settings.concurrentJobs(), settings.jobParallelism());
         this.s = settings;
         this.layout = TopicLayout.perDomain(prefix, null);
@@ -56,7 +56,7 @@ public final class FileDataRun extends GridRun {
     public ProduceSummary produce() throws IOException {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            FileReplayProducer producer = new FileReplayProducer(s.data(), KafkaTarget.of(s.bootstrapServers()), layout,
+            FileReplayProducer producer = new FileReplayProducer(s.data(), kafkaTarget(), layout,
                     0, 0, s.outDir().resolve("skipped-lines.txt"), ExampleProducer.Output.quiet(quiet));
             producer.writeSplitTo(splitDir());
             producer.run();

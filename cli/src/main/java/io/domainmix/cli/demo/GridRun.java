@@ -1,10 +1,13 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import io.domainmix.cli.report.RecordReader;
 import io.domainmix.cli.report.TopicContents;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import io.domainmix.job.TopicCreation;
+import io.domainmix.producers.KafkaTarget;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +21,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.util.SerializedThrowable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The policy grid trained on data that is already in Kafka: every policy as a bounded Flink job
@@ -39,16 +38,16 @@ public abstract class GridRun {
 
     final String prefix;
     private final List<PolicyRun> runs = new ArrayList<>();
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Path outDir;
     private final long seed;
     private final int concurrentJobs;
     private final int jobParallelism;
 
-    GridRun(String prefix, List<PolicySpec> policies, String bootstrapServers, Path outDir, long seed,
+    GridRun(String prefix, List<PolicySpec> policies, KafkaConnection kafka, Path outDir, long seed,
             int concurrentJobs, int jobParallelism) {
         this.prefix = prefix;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.outDir = outDir;
         this.seed = seed;
         this.concurrentJobs = concurrentJobs;
@@ -56,6 +55,11 @@ public abstract class GridRun {
         for (PolicySpec p : policies) {
             runs.add(new PolicyRun(prefix, p));
         }
+    }
+
+    /** Where Kafka is and how to log in. */
+    public KafkaConnection kafka() {
+        return kafka;
     }
 
     public List<PolicyRun> runs() {
@@ -73,6 +77,11 @@ public abstract class GridRun {
 
     /** The job options that set up the model: {@code --model}, {@code --dim}, ... */
     abstract List<String> modelArguments();
+
+    /** A producer's view of the same Kafka. */
+    KafkaTarget kafkaTarget() {
+        return new KafkaTarget(kafka.bootstrapServers(), kafka.properties(), Optional.empty(), Optional.empty(), true);
+    }
 
     /** Trains every policy, {@code concurrentJobs} at a time, and waits for all of them. */
     public void train(LocalFlinkCluster cluster) throws Exception {
@@ -122,7 +131,7 @@ public abstract class GridRun {
     List<String> jobArguments(PolicyRun r) {
         PolicySpec p = r.policy();
         List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", bootstrapServers,
+                "--bootstrap-servers", kafka.bootstrapServers(),
                 "--topics", String.join(",", exampleTopics()),
                 "--topic-prefix", prefix,
                 "--run-id", r.runId(),
@@ -137,33 +146,18 @@ public abstract class GridRun {
                 "--importance", p.mode().optionName(),
                 "--seed", String.valueOf(seed),
                 "--statistics-parallelism", String.valueOf(jobParallelism)));
+        args.addAll(kafka.jobArguments());
         return args;
     }
 
     /** Creates the runs' output topics up front, so that the live table can follow them from the start. */
     private void createOutputTopics() throws Exception {
-        java.util.Properties p = new java.util.Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
-            var existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            List<String> topics = new ArrayList<>();
             for (PolicyRun r : runs) {
-                for (String t : List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic())) {
-                    if (!existing.contains(t)) {
-                        missing.add(new NewTopic(t, Optional.of(1), Optional.empty()));
-                    }
-                }
+                topics.addAll(List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic()));
             }
-            // the live view's consumers may have had the broker create a topic meanwhile: one that exists is what is wanted
-            for (var created : admin.createTopics(missing).values().values()) {
-                try {
-                    created.get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            TopicCreation.createMissing(admin, topics);
         }
     }
 
@@ -180,7 +174,7 @@ public abstract class GridRun {
                 continue;
             }
             for (String topic : List.of(r.snapshotTopic(), r.metricsTopic())) {
-                List<byte[]> values = TopicContents.values(bootstrapServers, topic, KAFKA_TIMEOUT);
+                List<byte[]> values = TopicContents.values(kafka, topic, KAFKA_TIMEOUT);
                 try (Writer w = Files.newBufferedWriter(records.resolve(topic + ".jsonl"), StandardCharsets.UTF_8)) {
                     for (byte[] v : values) {
                         w.write(new String(v, StandardCharsets.UTF_8));
