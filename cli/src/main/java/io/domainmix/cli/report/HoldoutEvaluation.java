@@ -27,7 +27,7 @@ public final class HoldoutEvaluation {
     static final int MAX_POINTS = 200;
 
     /** The offline reference and its held-out losses. */
-    public record Reference(ReferenceFit fit, double[] unweightedPerDomain, double unweightedOverall,
+    public record Reference(boolean isLinear, ReferenceFit fit, double[] unweightedPerDomain, double unweightedOverall,
                             double unweightedWeighted, double[] weightedPerDomain, double weightedOverall,
                             double weightedWeighted) {}
 
@@ -101,7 +101,7 @@ public final class HoldoutEvaluation {
         Model model = spec.create();
         double[] u = HeldOutLoss.perDomain(model, fit.unweightedTheta(), holdout, domains);
         double[] w = HeldOutLoss.perDomain(model, fit.weightedTheta(), holdout, domains);
-        return new Reference(fit, u, HeldOutLoss.overall(u, holdout, domains),
+        return new Reference(spec.type() == ModelType.LINEAR, fit, u, HeldOutLoss.overall(u, holdout, domains),
                 HeldOutLoss.weighted(u, fit.share(), fit.lossWeight()), w, HeldOutLoss.overall(w, holdout, domains),
                 HeldOutLoss.weighted(w, fit.share(), fit.lossWeight()));
     }

@@ -172,6 +172,13 @@ public final class HoldoutReport {
             Report.putNumber(n, "lossWeightSpreadOverReference", ratio(HoldoutEvaluation.spreadOf(r.finalLossWeight()),
                     HoldoutEvaluation.spreadOf(ref.fit().lossWeight())));
             n.put("lossWeightOrderAsReference", HoldoutEvaluation.sameOrder(r.finalLossWeight(), ref.fit().lossWeight()));
+            ArrayNode checks = n.putArray("checks");
+            for (HoldoutChecks.Check c : HoldoutChecks.of(r, ref)) {
+                ObjectNode cn = checks.addObject();
+                cn.put("check", c.name());
+                Report.putNumber(cn, "value", c.value());
+                cn.put("passed", c.passed());
+            }
 
             ObjectNode series = n.putObject("series");
             Report.putSeries(series, "heldOut", r.overall());

@@ -50,6 +50,14 @@ public final class HoldoutSummary {
             b.append(String.format(Locale.ROOT, " %8.3f", v));
         }
         out.println(b);
+        out.println("checks:");
+        for (HoldoutEvaluation.Run r : ev.runs()) {
+            List<HoldoutChecks.Check> checks = HoldoutChecks.of(r, ref);
+            if (!checks.isEmpty()) {
+                out.printf(Locale.ROOT, "  %-22s %s%n", r.label(),
+                        String.join("; ", checks.stream().map(HoldoutChecks.Check::describe).toList()));
+            }
+        }
         out.printf(Locale.ROOT, "÷ ref: the run's over the offline %s (held-out) and %s (λ-weighted); λ spread: λ max / min;"
                 + " λ rank: the domains ranked by λ as the offline fit ranks them%n",
                 linear ? "OLS" : "MLE", linear ? "FGLS" : "weighted MLE");

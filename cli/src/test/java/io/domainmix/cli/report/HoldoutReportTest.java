@@ -119,9 +119,14 @@ class HoldoutReportTest {
                 assertTrue(r.get("lossWeightOrderAsReference").asBoolean(), policy);
                 assertEquals(1.0, r.get("lossWeightSpreadOverReference").asDouble(), 0.5, policy);
                 assertTrue(r.get("weightedHeldOutOverWeighted").asDouble() < 1.10, policy);
+                // the same three facts as pass/fail checks: λ-weighted loss, λ rank and λ spread
+                assertEquals(3, r.get("checks").size(), policy);
+                r.get("checks").forEach(c -> assertTrue(c.get("passed").asBoolean(), policy + " " + c));
             } else {
                 assertEquals(1.0, r.get("lossWeightSpread").asDouble(), 1e-9, "uniform weights stay equal");
                 assertTrue(!r.get("lossWeightOrderAsReference").asBoolean(), "equal weights rank nothing");
+                assertEquals(1, r.get("checks").size(), "uniform weights: the held-out check only");
+                assertTrue(r.get("checks").get(0).get("passed").asBoolean(), r.get("checks").toString());
             }
         }
         String html = Files.readString(out.resolve(Report.HTML));
