@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             BrokerCommand.class,
             TrainCommand.class,
+            ScoreCommand.class,
             DemoCommand.class,
         })
 public final class DomainMixCommand implements Runnable {

@@ -5,8 +5,6 @@ import io.domainmix.job.JobOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,12 +51,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("(domainmix train --help lists the options)");
             return 2;
         }
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, webUiPort);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(webUiPort, parallelism);
         DomainMixJob.buildKafka(env, options);
         System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "
                 + "http://127.0.0.1:" + webUiPort + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.domainmix.job.JobOptions;
+import io.domainmix.job.ScoringOptions;
 import io.domainmix.testkit.ExternalTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,8 +93,8 @@ class DockerComposeConfigTest {
     void hasTheDeploymentsServices() throws Exception {
         Set<String> services = new TreeSet<>();
         config().path("services").fieldNames().forEachRemaining(services::add);
-        assertEquals(new TreeSet<>(Set.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2", "producer", "submitter")),
-                services);
+        assertEquals(new TreeSet<>(Set.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2", "producer", "submitter",
+                "request-producer", "score-submitter", "prometheus", "grafana")), services);
         assertEquals("apache/kafka:4.2.0", service("kafka").path("image").asText());
         assertEquals("jobmanager", commandLine(service("jobmanager")));
         assertEquals("taskmanager", commandLine(service("taskmanager-1")));
@@ -124,6 +125,51 @@ class DockerComposeConfigTest {
         assertTrue(options.topicPattern().matcher(options.get(JobOptions.TOPIC_PREFIX) + ".d1").matches());
     }
 
+    /** The scoring submitter runs the scoring main class of the same jar, with options the job accepts. */
+    @Test
+    void scoringJobScoresTheTrainingRunsRequests() throws Exception {
+        String script = commandLine(service("score-submitter"));
+        assertTrue(script.contains("flink run -d -m jobmanager:8081 -c io.domainmix.job.score.ScoringJob " + JOB_JAR_IN_IMAGE),
+                script);
+        ScoringOptions scoring = ScoringOptions.parse(
+                service("score-submitter").path("environment").path("SCORING_OPTIONS").asText().trim().split("\\s+"));
+        JobOptions training = JobOptions.parse(
+                service("submitter").path("environment").path("JOB_OPTIONS").asText().trim().split("\\s+"));
+        assertEquals(training.get(JobOptions.RUN_ID), scoring.get(ScoringOptions.RUN_ID));
+        assertEquals(training.get(JobOptions.SNAPSHOT_TOPIC), scoring.get(ScoringOptions.SNAPSHOT_TOPIC));
+        List<String> producer = List.of(service("request-producer").path("environment").path("PRODUCER_OPTIONS").asText()
+                .trim().split("\\s+"));
+        String prefix = valueAfter(producer, "--topic-prefix");
+        assertTrue(scoring.get(ScoringOptions.REQUESTS).stream().allMatch(t -> t.startsWith(prefix + ".")),
+                scoring.get(ScoringOptions.REQUESTS) + " vs the request producer's prefix " + prefix);
+    }
+
+    /** Every Flink process runs the Prometheus reporter that Prometheus scrapes, and Grafana gets the repository's dashboard. */
+    @Test
+    void prometheusScrapesEveryFlinkProcessAndGrafanaShowsTheDashboard() throws Exception {
+        String scrape = Files.readString(DOCKER_DIR.resolve("prometheus/prometheus.yml"), StandardCharsets.UTF_8);
+        for (String name : List.of("jobmanager", "taskmanager-1", "taskmanager-2")) {
+            String properties = service(name).path("environment").path("FLINK_PROPERTIES").asText();
+            assertTrue(properties.contains("metrics.reporter.prom.factory.class: "
+                    + "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"), name + ": " + properties);
+            assertTrue(properties.contains("metrics.reporter.prom.port: 9249"), name + ": " + properties);
+            assertTrue(scrape.contains("'" + name + ":9249'"), "prometheus.yml does not scrape " + name);
+        }
+        List<String> grafanaVolumes = new ArrayList<>();
+        service("grafana").path("volumes").forEach(v -> grafanaVolumes.add(volume(v)));
+        assertTrue(grafanaVolumes.stream().anyMatch(v -> v.contains("grafana/dashboards:/var/lib/grafana/dashboards")),
+                grafanaVolumes.toString());
+        assertTrue(Files.isRegularFile(DOCKER_DIR.resolve("grafana/dashboards/domainmix.json")));
+        String datasource = Files.readString(DOCKER_DIR.resolve("grafana/provisioning/datasources/prometheus.yml"),
+                StandardCharsets.UTF_8);
+        assertTrue(datasource.contains("uid: prometheus") && datasource.contains("http://prometheus:9090"), datasource);
+        String dockerfile = Files.readString(DOCKER_DIR.resolve("Dockerfile"), StandardCharsets.UTF_8);
+        String pom = Files.readString(DOCKER_DIR.resolve("../pom.xml"), StandardCharsets.UTF_8);
+        String flinkVersion = pom.substring(pom.indexOf("<flink.version>") + 15, pom.indexOf("</flink.version>"));
+        assertTrue(dockerfile.contains("ARG FLINK_VERSION=" + flinkVersion + "\n"),
+                "the image's Prometheus reporter is not at Flink " + flinkVersion);
+    }
+
     private static String valueAfter(List<String> args, String option) {
         int at = args.indexOf(option);
         assertTrue(at >= 0 && at + 1 < args.size(), option + " missing in " + args);
@@ -148,16 +194,15 @@ class DockerComposeConfigTest {
     void publishesOnlyOnLoopback() throws Exception {
         List<String> published = new ArrayList<>();
         config().path("services").forEach(service -> service.path("ports").forEach(port -> published.add(port(port))));
-        assertEquals(List.of("127.0.0.1:29092:29092/tcp", "127.0.0.1:8081:8081/tcp").stream().sorted().toList(),
+        assertEquals(List.of("127.0.0.1:29092:29092/tcp", "127.0.0.1:8081:8081/tcp", "127.0.0.1:9090:9090/tcp",
+                        "127.0.0.1:3000:3000/tcp").stream().sorted().toList(),
                 published.stream().sorted().toList());
     }
 
     /** What Compose v2 prints in long syntax reads as what v1 prints, so that both pass the checks above. */
     @Test
     void readsComposeV2OutputLikeV1() throws IOException {
-        JsonNode v2 = new ObjectMapper(new YAMLFactory()).readTree(String.join("\n",
-                "services:",
-                "  jobmanager:",
+        String v2 = String.join("\n",
                 "    command:",
                 "      - jobmanager",
                 "    ports:",
@@ -170,25 +215,20 @@ class DockerComposeConfigTest {
                 "      - type: volume",
                 "        source: flink-data",
                 "        target: /flink-data",
-                "        volume: {}",
-                ""));
-        JsonNode jobmanager = v2.path("services").path("jobmanager");
-        assertEquals("jobmanager", commandLine(jobmanager));
-        assertEquals("127.0.0.1:8081:8081/tcp", port(jobmanager.path("ports").get(0)));
-        assertEquals("flink-data:/flink-data", volume(jobmanager.path("volumes").get(0)));
-        JsonNode v1 = new ObjectMapper(new YAMLFactory()).readTree(String.join("\n",
-                "services:",
-                "  jobmanager:",
+                "        volume: {}");
+        String v1 = String.join("\n",
                 "    command: jobmanager",
                 "    ports:",
                 "      - 127.0.0.1:8081:8081/tcp",
                 "    volumes:",
-                "      - flink-data:/flink-data:rw",
-                ""));
-        JsonNode v1Jobmanager = v1.path("services").path("jobmanager");
-        assertEquals("jobmanager", commandLine(v1Jobmanager));
-        assertEquals("127.0.0.1:8081:8081/tcp", port(v1Jobmanager.path("ports").get(0)));
-        assertTrue(volume(v1Jobmanager.path("volumes").get(0)).startsWith("flink-data:/flink-data"));
+                "      - flink-data:/flink-data:rw");
+        for (String printed : List.of(v2, v1)) {
+            JsonNode jobmanager = new ObjectMapper(new YAMLFactory())
+                    .readTree("services:\n  jobmanager:\n" + printed + "\n").path("services").path("jobmanager");
+            assertEquals("jobmanager", commandLine(jobmanager), printed);
+            assertEquals("127.0.0.1:8081:8081/tcp", port(jobmanager.path("ports").get(0)), printed);
+            assertTrue(volume(jobmanager.path("volumes").get(0)).startsWith("flink-data:/flink-data"), printed);
+        }
     }
 
     /**

@@ -156,7 +156,8 @@ class DomainMixJobE2ECase {
 
         JobOutputs outputs = JobOutputs.read(broker.bootstrapServers(), after);
         JsonNode finalMetrics = outputs.finalMetrics();
-        assertEquals(Map.of("d1", perDomain, "d2", perDomain), JobOutputs.statisticsCounts(finalMetrics));
+        assertEquals(Map.of("d1", perDomain, "d2", perDomain), JobOutputs.statisticsCounts(finalMetrics),
+                "examples counted per domain: all produced before the stop, while stopped and after the restart");
         assertEquals(Map.of("d1", perDomain, "d2", perDomain), JobOutputs.trainerArrivals(finalMetrics));
         JsonNode firstAfter = outputs.snapshots().stream()
                 .filter(s -> s.path("version").asLong() > lastBefore.path("version").asLong())

@@ -1,9 +1,12 @@
 package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.TrainerSettings;
-import io.domainmix.job.feedback.SnapshotFeedbackSource;
+import io.domainmix.job.arrival.ArrivalAlignment;
+import io.domainmix.job.arrival.ArrivalOrder;
+import io.domainmix.job.arrival.PauseSafeKafkaSource;
+import io.domainmix.job.arrival.StartBacklog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -21,12 +24,10 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The domainmix training job (DESIGN.md "Data flow in the job"):
@@ -36,9 +37,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                             ▼
  *                      batch by domain
  *                             ▼ batches of one domain's examples
- *            keyBy(domain) statistics ◀── broadcast: newest snapshot (read back from the snapshot topic)
+ *            keyBy(domain) statistics (exact counts, FGLS sufficient statistics)
  *                             ▼ examples + DomainStats
- *            keyBy(run) trainer ─▶ snapshot topic, metrics topic
+ *            keyBy(run) trainer (scores each arrival, then trains) ─▶ snapshot topic, metrics topic
  * </pre>
  *
  * {@link #build} wires the operators between any sources and sinks (tests pass their own);
@@ -52,6 +53,9 @@ public final class DomainMixJob {
     /** The streams {@link #build} created, for callers that attach more (tests, tools). */
     public record Topology(SingleOutputStreamOperator<Example> examples, SingleOutputStreamOperator<TrainerInput> toTrainer,
                            SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
+
+    /** The drift of {@code --arrival-order event-time} when none is given. */
+    static final long AUTO_EVENT_TIME_DRIFT_MS = 100;
 
     private DomainMixJob() {}
 
@@ -77,7 +81,7 @@ public final class DomainMixJob {
         }
         checkOutputTopicAccess(options);
         configure(env, options);
-        return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
+        return build(options, kafkaRecords(env, options), kafkaSinks(options));
     }
 
     /**
@@ -99,11 +103,8 @@ public final class DomainMixJob {
      * Wires validation, per-domain statistics and the trainer between the given inputs and sinks.
      *
      * @param records raw example records (from Kafka, or any test source)
-     * @param feedback the run's snapshots read back; must hold back no event time
-     *     ({@link SnapshotFeedbackSource#WATERMARKS}), and may be empty
      */
-    public static Topology build(JobOptions options, DataStream<RawRecord> records, DataStream<ModelSnapshot> feedback,
-                                 Sinks sinks) {
+    public static Topology build(JobOptions options, DataStream<RawRecord> records, Sinks sinks) {
         TrainerSettings settings = options.trainerSettings();
         String runId = options.get(JobOptions.RUN_ID);
         int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
@@ -121,11 +122,9 @@ public final class DomainMixJob {
                 .uid("batch-by-domain")
                 .setParallelism(records.getParallelism()); // chained to validation
 
-        BroadcastStream<ModelSnapshot> newest = feedback.broadcast(DomainStatisticsFunction.SNAPSHOT_STATE);
         SingleOutputStreamOperator<TrainerInput> toTrainer = batches
                 .keyBy(new ByDomain())
-                .connect(newest)
-                .process(new DomainStatisticsFunction(settings, runId, options.get(JobOptions.STATS_EVERY),
+                .process(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
                         options.get(JobOptions.STATS_INTERVAL_MS)))
                 .name("domain statistics").uid("domain-statistics");
         if (parallelism > 0) {
@@ -150,6 +149,12 @@ public final class DomainMixJob {
         // small fetches per partition interleave the domains finely; with the client's 1 MB default a
         // reader takes thousands of one domain's records at a time, which skews the recent shares π
         props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
+        if (options.get(JobOptions.ARRIVAL_ORDER) != ArrivalOrder.OFF) {
+            // a paused partition stops at once only if little of it is already fetched: the records of
+            // one poll, and one poll waiting in the reader's queue (PauseSafeKafkaSource), are emitted
+            // after the pause
+            props.setProperty("max.poll.records", "100");
+        }
         props.putAll(options.kafkaProperties());
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
@@ -165,20 +170,16 @@ public final class DomainMixJob {
         } else {
             b.setTopics(topics);
         }
-        switch (options.get(JobOptions.START_OFFSETS)) {
-            case LATEST:
-                b.setStartingOffsets(OffsetsInitializer.latest());
-                break;
-            case COMMITTED:
-                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-                break;
-            default:
-                b.setStartingOffsets(OffsetsInitializer.earliest());
-        }
+        b.setStartingOffsets(options.get(JobOptions.START_OFFSETS).initializer());
         if (options.get(JobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        DataStream<RawRecord> records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "examples")
+        KafkaSource<RawRecord> kafka = b.build();
+        // the deserializer keeps no state and needs no open(): the readers built here use it as it is
+        DataStream<RawRecord> records = (options.get(JobOptions.ARRIVAL_ORDER) == ArrivalOrder.OFF
+                ? env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples")
+                : env.fromSource(new PauseSafeKafkaSource<>(kafka, new RawRecordDeserializer()),
+                        arrivalWatermarks(env, options), "examples"))
                 .uid("example-source");
         int parallelism = options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
                 : options.get(JobOptions.STATISTICS_PARALLELISM);
@@ -188,15 +189,37 @@ public final class DomainMixJob {
         return records;
     }
 
-    /** The run's snapshots read back from the snapshot topic (one reader). */
-    public static DataStream<ModelSnapshot> kafkaFeedback(StreamExecutionEnvironment env, JobOptions options) {
-        Properties props = options.kafkaProperties();
-        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        props.setProperty("client.id", "domainmix-" + options.get(JobOptions.RUN_ID) + "-feedback");
-        SnapshotFeedbackSource source = new SnapshotFeedbackSource(options.get(JobOptions.SNAPSHOT_TOPIC), props,
-                options.get(JobOptions.RUN_ID), options.get(JobOptions.BOUNDED));
-        return env.fromSource(source, SnapshotFeedbackSource.WATERMARKS, "snapshot feedback")
-                .setParallelism(1).uid("snapshot-feedback");
+    /**
+     * The example source's pacing (README "Arrival order on replay"): the partitions' watermarks,
+     * and how often they are combined and compared. Progress mode measures the backlog here, once,
+     * so that the virtual clock of a restarted job is the same as before its failure.
+     */
+    static WatermarkStrategy<RawRecord> arrivalWatermarks(StreamExecutionEnvironment env, JobOptions options) {
+        ArrivalOrder order = options.get(JobOptions.ARRIVAL_ORDER);
+        if (order == ArrivalOrder.OFF) {
+            return WatermarkStrategy.noWatermarks();
+        }
+        StartBacklog backlog = new StartBacklog(java.util.Map.of(), System.currentTimeMillis());
+        if (order == ArrivalOrder.PROGRESS) {
+            Properties props = options.kafkaProperties();
+            props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+            try (Admin admin = Admin.create(props)) {
+                backlog = StartBacklog.measure(admin, options.get(JobOptions.TOPICS), options.topicPattern(),
+                        options.get(JobOptions.START_OFFSETS), options.groupId());
+            } catch (Exception e) {
+                throw new IllegalStateException("--arrival-order progress: cannot measure the example topics' backlog at "
+                        + options.get(JobOptions.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+            }
+        }
+        long drift = options.get(JobOptions.ARRIVAL_DRIFT_MS);
+        if (drift < 0) {
+            drift = order == ArrivalOrder.PROGRESS ? Math.max(1, backlog.largest() / 100) : AUTO_EVENT_TIME_DRIFT_MS;
+        }
+        long update = options.get(JobOptions.ARRIVAL_UPDATE_MS);
+        // the readers report their watermarks when they emit them periodically: as often as the limit moves
+        env.getConfig().setAutoWatermarkInterval(Math.min(env.getConfig().getAutoWatermarkInterval(), update));
+        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift),
+                Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS)), Duration.ofMillis(update));
     }
 
     /**
@@ -216,9 +239,14 @@ public final class DomainMixJob {
     }
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
+        return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
+    }
+
+    /** An at-least-once Kafka sink with the given producer properties. */
+    public static <T> Sink<T> atLeastOnceSink(String bootstrapServers, Properties producer, JsonRecordSerializer<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(options.kafkaProperties())
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(serializer)
                 .build();

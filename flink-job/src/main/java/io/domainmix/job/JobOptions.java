@@ -10,6 +10,7 @@ import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.LossWeightPolicy;
 import io.domainmix.core.weights.SamplingPolicy;
 import io.domainmix.core.weights.WeightSettings;
+import io.domainmix.job.arrival.ArrivalOrder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's options, each declared once (name, type, default, validating parser, description),
@@ -66,6 +69,21 @@ public final class JobOptions implements Serializable {
     public static final Option<Long> PARTITION_DISCOVERY_MS = Option.of("partition-discovery-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 0), "How often new topics and partitions are discovered (unbounded mode); "
                     + "0 disables discovery.");
+    public static final Option<ArrivalOrder> ARRIVAL_ORDER = Option.of("arrival-order", "event-time|progress|off",
+            ArrivalOrder.EVENT_TIME, ArrivalOrder::parse,
+            "How the source paces partitions against each other so that a backlog arrives mixed: `event-time` by record "
+                    + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
+                    + "through its backlog at start (for a backlog loaded domain by domain), `off` as fetched. "
+                    + "See \"Arrival order on replay\".");
+    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "auto|ms", -1L, "auto",
+            JobOptions::arrivalDrift, "How far a partition may run ahead of the slowest active one: in record time "
+                    + "(`event-time`; auto: 100 ms), or in records of the largest backlog (`progress`; auto: 1 % of it).");
+    public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 1000L,
+            v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
+                    + "(`event-time`, `progress`).");
+    public static final Option<Long> ARRIVAL_UPDATE_MS = Option.of("arrival-update-ms", "ms", 10L,
+            v -> atLeast(parseLong(v), 1), "How often the readers' positions are combined and the limit moved on. "
+                    + "A backlog is read at most drift / update interval times as fast as it was produced.");
     public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true,
             JobOptions::bool, "Create the snapshot, metrics and dead-letter topics when missing "
                     + "(one partition each).");
@@ -109,7 +127,15 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> KAPPA = Option.of("kappa", "≥ 1", WeightSettings.DEFAULT_KAPPA,
             v -> within(parseDouble(v), 1, Double.MAX_VALUE), "Largest allowed ratio max λ / min λ.");
     public static final Option<Double> BETA = Option.of("beta", "(0,1]", 0.001, v -> positiveAtMostOne(parseDouble(v)),
-            "β of the bias-corrected moving averages (loss, gradient second moment, ‖x‖², noise).");
+            "β of the trainer's bias-corrected moving averages of ‖x‖² (step-size rule), gradient noise and training loss.");
+    public static final Option<Long> STATS_WINDOW = Option.of("stats-window", "examples",
+            TrainerSettings.DEFAULT_STATS_WINDOW_MAX, v -> atLeast(parseLong(v), 1),
+            "Longest window of each domain's mean prequential loss (ERMA) and ‖∇ℓ‖² (VA): windows double up to this "
+                    + "length, so the start-up is forgotten and drift is followed within about two windows.");
+    public static final Option<Long> MAX_STALENESS_STEPS = Option.of("max-staleness-steps", "steps",
+            TrainerSettings.DEFAULT_MAX_STALENESS_STEPS, v -> integerWithin(parseLong(v), 1, TrainerSettings.MAX_STALENESS_LIMIT),
+            "S: each arrival's loss is scored under a copy of θ̄ at most S − 1 steps old (refreshed every S steps), "
+                    + "in a backlog replay too.");
     public static final Option<Long> MIN_EXAMPLES = Option.of("min-examples", "int", WeightSettings.DEFAULT_MIN_EXAMPLES,
             v -> atLeast(parseLong(v), 0), "Examples before a domain's own loss-weight estimate is used.");
     public static final Option<Map<String, Double>> STATIC_LOSS_WEIGHTS = Option.of("static-loss-weights",
@@ -125,7 +151,11 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
             v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
     public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
-            v -> atLeast(parseInt(v), 1), "R: newest examples kept per domain for sampling.");
+            v -> atLeast(parseInt(v), 1), "R: the most of its newest examples one domain keeps for sampling.");
+    public static final Option<Long> BUFFER_BUDGET = Option.of("buffer-budget", "examples",
+            TrainerSettings.DEFAULT_BUFFER_BUDGET, v -> atLeast(parseLong(v), 1),
+            "Examples kept for sampling over all domains together: each domain keeps about budget · p_k (at most R, "
+                    + "at least min(16, budget / 2K)), so many domains share the memory of a few.");
     public static final Option<Double> STEP_SIZE = Option.of("step-size", "auto|> 0", Double.NaN, "auto",
             JobOptions::stepSize, "η₀; auto = c / max_k w_k · curvature_k.");
     public static final Option<Double> STEP_SIZE_FACTOR = Option.of("step-size-factor", "(0,2)", 0.25,
@@ -149,10 +179,13 @@ public final class JobOptions implements Serializable {
             v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
     public static final Option<Long> SNAPSHOT_INTERVAL_MS = Option.of("snapshot-interval-ms", "ms", 0L,
             v -> atLeast(parseLong(v), 0), "Least time between two snapshots (0: no limit). At hundreds of thousands of "
-                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need, and each one "
-                    + "also travels back to the statistics.");
+                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need.");
     public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
+    public static final Option<Integer> ARRIVAL_MIX_WINDOW = Option.of("arrival-mix-window", "arrivals",
+            TrainerSettings.DEFAULT_ARRIVAL_MIX_WINDOW,
+            v -> (int) integerWithin(parseInt(v), 1, TrainerSettings.ARRIVAL_MIX_WINDOW_LIMIT),
+            "N: the arrival-mix metric is each domain's share of the last N arrivals, beside its long-run share.");
     public static final Option<Integer> EXCHANGE_BATCH = Option.of("exchange-batch", "examples", 64,
             v -> atLeast(parseInt(v), 1), "Examples of one domain sent on from validation as one record (1: each on its own); "
                     + "one record per batch is what makes the exchanges cheap.");
@@ -178,13 +211,16 @@ public final class JobOptions implements Serializable {
     /** Every option, in documentation order. */
     public static final List<Option<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
-            PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
+            PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
+            CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
-            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, MIN_EXAMPLES, STATIC_LOSS_WEIGHTS,
+            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
+            STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
-            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
-            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
+            EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
             CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
@@ -194,6 +230,15 @@ public final class JobOptions implements Serializable {
 
         static StartOffsets parse(String s) {
             return enumValue(StartOffsets.class, s);
+        }
+
+        /** Where a Kafka source without restored offsets starts. */
+        public OffsetsInitializer initializer() {
+            switch (this) {
+                case LATEST: return OffsetsInitializer.latest();
+                case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                default: return OffsetsInitializer.earliest();
+            }
         }
     }
 
@@ -216,46 +261,9 @@ public final class JobOptions implements Serializable {
      * @throws IllegalArgumentException naming the option and what it allows
      */
     public static JobOptions parse(String... args) {
-        Map<String, Option<?>> byName = new LinkedHashMap<>();
-        for (Option<?> o : ALL) {
-            byName.put(o.name(), o);
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, List<String>> repeated = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("expected an option --name, found '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Option<?> o = byName.get(name);
-            if (o == null) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known options: "
-                        + byName.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(", ")));
-            }
-            if (value == null) {
-                boolean nextIsValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-                if (nextIsValue) {
-                    value = args[++i];
-                } else if (o.isBoolean()) {
-                    value = "true";
-                } else {
-                    throw new IllegalArgumentException("--" + name + " needs a value (" + o.type() + ")");
-                }
-            }
-            Object parsed = o.parse(value);
-            if (o.repeatable()) {
-                repeated.computeIfAbsent(name, n -> new ArrayList<>()).add((String) parsed);
-            } else {
-                values.put(name, parsed);
-            }
-        }
+        OptionArgs parsed = OptionArgs.parse(ALL, args);
+        Map<String, Object> values = parsed.values();
+        Map<String, List<String>> repeated = parsed.repeated();
         JobOptions options = new JobOptions(values, repeated);
         options.validate();
         return options;
@@ -382,6 +390,7 @@ public final class JobOptions implements Serializable {
         t.batchSize = get(BATCH_SIZE);
         t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
         t.bufferCapacity = get(BUFFER_CAPACITY);
+        t.bufferBudget = get(BUFFER_BUDGET);
         t.stepSize = get(STEP_SIZE);
         t.stepSizeFactor = get(STEP_SIZE_FACTOR);
         t.stepDecay = get(STEP_DECAY);
@@ -390,6 +399,9 @@ public final class JobOptions implements Serializable {
         t.shareHalfLife = get(SHARE_HALF_LIFE);
         t.fglsInterval = get(FGLS_INTERVAL);
         t.emaBeta = get(BETA);
+        t.statsWindowMax = get(STATS_WINDOW);
+        t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
+        t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);
         return t;
     }
@@ -412,62 +424,38 @@ public final class JobOptions implements Serializable {
 
     /** The {@code --kafka-property} pairs. */
     public Properties kafkaProperties() {
-        Properties p = new Properties();
-        for (String kv : all(KAFKA_PROPERTY)) {
-            int eq = kv.indexOf('=');
-            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
-        return p;
+        return OptionArgs.properties(all(KAFKA_PROPERTY));
     }
 
     // ------------------------------------------------------------------ documentation
 
     /** The options as a Markdown table: option, type, default, description. */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| option | values | default | description |\n");
-        b.append("|---|---|---|---|\n");
-        for (Option<?> o : ALL) {
-            b.append("| `--").append(o.name()).append("` | ").append(cell(o.type())).append(" | ")
-                    .append(o.defaultText().isEmpty() ? "" : o.defaultText().startsWith("`") || o.defaultText().startsWith("(")
-                            ? cell(o.defaultText()) : "`" + cell(o.defaultText()) + "`")
-                    .append(" | ").append(cell(o.description())).append(o.repeatable() ? " (repeatable)" : "")
-                    .append(" |\n");
-        }
-        return b.toString();
-    }
-
-    private static String cell(String s) {
-        return s.replace("|", "\\|");
+        return OptionArgs.markdownTable(ALL);
     }
 
     /** A plain-text usage summary for the command line. */
     public static String usage() {
-        StringBuilder b = new StringBuilder("Options (all have defaults):\n");
-        for (Option<?> o : ALL) {
-            b.append(String.format(Locale.ROOT, "  --%-26s %s%n      %s%s%n", o.name(), o.type(),
-                    o.description(), o.defaultText().isEmpty() ? "" : " Default: " + o.defaultText().replace("`", "") + "."));
-        }
-        return b.toString();
+        return OptionArgs.usage(ALL);
     }
 
     // ------------------------------------------------------------------ parsers (they validate too)
 
-    private static String nonEmpty(String s) {
+    static String nonEmpty(String s) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
         return s;
     }
 
-    private static String runId(String s) {
+    static String runId(String s) {
         if (!s.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new IllegalArgumentException("allowed: 1 to 200 of letters, digits, '.', '_', '-'");
         }
         return s;
     }
 
-    private static List<String> topicList(String s) {
+    static List<String> topicList(String s) {
         List<String> topics = Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
         for (String t : topics) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
@@ -486,7 +474,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static String keyValue(String s) {
+    static String keyValue(String s) {
         int eq = s.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("expected key=value");
@@ -494,7 +482,7 @@ public final class JobOptions implements Serializable {
         return s;
     }
 
-    private static Boolean bool(String s) {
+    static Boolean bool(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": return true;
             case "false": case "no": case "off": return false;
@@ -519,6 +507,10 @@ public final class JobOptions implements Serializable {
         return m;
     }
 
+    private static Long arrivalDrift(String s) {
+        return "auto".equalsIgnoreCase(s) ? -1L : atLeast(parseLong(s), 1);
+    }
+
     private static Double stepSize(String s) {
         return "auto".equalsIgnoreCase(s) ? Double.NaN : positiveFinite(parseDouble(s));
     }
@@ -537,7 +529,7 @@ public final class JobOptions implements Serializable {
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
     }
 
-    private static int parseInt(String s) {
+    static int parseInt(String s) {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
@@ -545,7 +537,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
@@ -561,9 +553,16 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static <N extends Number> N atLeast(N v, long min) {
+    static <N extends Number> N atLeast(N v, long min) {
         if (v.longValue() < min) {
             throw new IllegalArgumentException("allowed: an integer >= " + min);
+        }
+        return v;
+    }
+
+    private static long integerWithin(long v, long lo, long hi) {
+        if (v < lo || v > hi) {
+            throw new IllegalArgumentException("allowed: an integer in [" + lo + ", " + hi + "]");
         }
         return v;
     }

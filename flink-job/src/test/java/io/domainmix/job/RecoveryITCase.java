@@ -101,7 +101,7 @@ class RecoveryITCase {
         DomainMixJob.createOutputTopics(options);
         DomainMixJob.configure(env, options);
         DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options).map(new FailOnce(40_000)).name("fail once");
-        DomainMixJob.build(options, records, DomainMixJob.kafkaFeedback(env, options), DomainMixJob.kafkaSinks(options));
+        DomainMixJob.build(options, records, DomainMixJob.kafkaSinks(options));
         JobExecutionResult result = env.execute(options.jobName());
 
         assertTrue(FAILED.get(), "the failure was injected");

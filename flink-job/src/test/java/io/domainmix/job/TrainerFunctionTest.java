@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.synth.Experiment;
@@ -55,9 +54,6 @@ class TrainerFunctionTest {
         Experiment ex = Experiment.named("linear-noise", 20);
         GroundTruth truth = ex.groundTruth(3);
         Experiment.Arrivals arrivals = ex.arrivals(truth, 3);
-        Model model = settings().model.create();
-        double[] theta0 = Trainer.newState(settings()).theta;
-        double[] scratch = new double[model.parameterCount()];
         Map<String, DomainStatistics> stats = new HashMap<>();
         List<TrainerInput> out = new ArrayList<>();
         List<Example> batch = new ArrayList<>();
@@ -69,11 +65,11 @@ class TrainerFunctionTest {
             }
             batch.add(e);
             DomainStatistics s = stats.computeIfAbsent(e.domain, d -> DomainStatistics.create(20, false, false));
-            s.observe(model, theta0, theta0, e, 0.001, scratch);
+            s.observe(e);
             if (s.count % 250 == 0) {
                 out.add(TrainerInput.of(new ExampleBatch(e.domain, batch.toArray(new Example[0]))));
                 batch.clear();
-                out.add(TrainerInput.of(s.summary(e.domain, 0.001)));
+                out.add(TrainerInput.of(s.summary(e.domain)));
             }
         }
         if (!batch.isEmpty()) {
@@ -96,11 +92,21 @@ class TrainerFunctionTest {
         return t;
     }
 
+    private static long checkpointId;
+
+    /** The trainer's state as a checkpoint writes it: the value, with each domain's ring from the map state. */
     private static TrainerState state(KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, PublishedSnapshot> h)
             throws Exception {
+        h.snapshot(++checkpointId, checkpointId);
         AbstractStreamOperator<?> op = h.getOperator();
         op.setCurrentKey(RUN);
-        return op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
+        TrainerState st = op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
+        var rings = op.getKeyedStateStore().getMapState(TrainerFunction.BUFFER_STATE);
+        st.buffers = new io.domainmix.core.train.DomainBuffer[st.domains.length];
+        for (int k = 0; k < st.domains.length; k++) {
+            st.buffers[k] = rings.get(st.domains[k]);
+        }
+        return st;
     }
 
     @Test
@@ -133,6 +139,15 @@ class TrainerFunctionTest {
             assertTrue(m.noiseVarianceAware <= m.noiseProportional);
             assertEquals(2500, m.arrivals[0] + m.arrivals[1]);
             assertTrue(m.statsCount[0] >= 1000 && m.statsCount[1] >= 1000);
+            assertArrayEquals(want.lossEstimates(), m.loss, 0.0, "the metrics carry the trainer's own L̄_k");
+            // the arrival mix: shares of the last 500 arrivals, and of all 2,500 so far
+            assertEquals(1.0, m.recentShare[0] + m.recentShare[1], 1e-12);
+            assertEquals(m.arrivals[0] / 2500.0, m.longRunShare[0], 1e-12);
+            // staleness: scored under a θ̄ copy refreshed every S = 100 steps, one step per arrival,
+            // so the last 500 arrivals' lags are 0..99 five times over
+            assertEquals(49.0, m.stalenessP50, 0.0);
+            assertEquals(94.0, m.stalenessP95, 0.0);
+            assertEquals(99, m.stalenessMax);
 
             // end of a bounded input: a final snapshot, marked, and final metrics
             assertEquals(1, h.numEventTimeTimers());
@@ -177,6 +192,37 @@ class TrainerFunctionTest {
             assertArrayEquals(want.averagedTheta(), new Trainer(settings(), st).averagedTheta(), 0.0);
             // versions continue from the checkpoint: the snapshots at steps 2000 and 3000 are versions 2 and 3
             assertEquals(List.of(2L, 3L), restored.extractOutputValues().stream().map(p -> p.snapshot.version).toList());
+        }
+    }
+
+    /** Issue 16: a checkpoint writes the rings of the domains that had examples since the last one, and only those. */
+    @Test
+    void aCheckpointWritesOnlyTheRingsThatChanged() throws Exception {
+        List<TrainerInput> inputs = inputs(2000);
+        TrainerFunction f = new TrainerFunction(settings(), RUN, 1000, 500);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
+                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+            h.open();
+            for (TrainerInput in : inputs) {
+                h.processElement(in, 0);
+            }
+            h.snapshot(1, 1);
+            assertEquals(2, f.buffersWrittenAtLastCheckpoint());
+            TrainerInput onlyD1 = inputs.stream().filter(in -> in.examples != null && in.examples.domain.equals("d1"))
+                    .findFirst().orElseThrow();
+            h.processElement(onlyD1, 0);
+            h.snapshot(2, 2);
+            assertEquals(1, f.buffersWrittenAtLastCheckpoint(), "d2 did not change");
+            h.snapshot(3, 3);
+            assertEquals(0, f.buffersWrittenAtLastCheckpoint());
+            TrainerState st = state(h);
+            assertEquals(2000 + onlyD1.examples.size(), st.arrivals);
+            Trainer want = reference(inputs);
+            for (Example e : onlyD1.examples.examples) {
+                want.onExample(e);
+            }
+            int d1 = java.util.List.of(st.domains).indexOf("d1");
+            assertArrayEquals(want.state().buffers[d1].x, st.buffers[d1].x, 0.0, "the checkpointed ring is the live one");
         }
     }
 

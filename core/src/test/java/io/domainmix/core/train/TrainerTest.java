@@ -25,24 +25,27 @@ class TrainerTest {
 
     /** A trainer whose buffers hold {@code n} examples of each domain and that has taken no step. */
     private static Trainer loadedTrainer(WeightSettings w, int n) {
+        return loadedTrainer(w, n, TrainerSettings.DEFAULT_BUFFER_BUDGET);
+    }
+
+    /** The same with an example budget that may give the domains rings of different sizes. */
+    private static Trainer loadedTrainer(WeightSettings w, int n, long budget) {
         TrainerSettings s = new TrainerSettings(LINEAR_SCALE.modelSpec(), w);
         s.stepsPerArrival = 1e-12; // fill the buffers without stepping
         s.bufferCapacity = n;
+        s.bufferBudget = budget;
         Trainer t = Trainer.create(s);
         GroundTruth truth = LINEAR_SCALE.groundTruth(1);
         Experiment.Arrivals arrivals = LINEAR_SCALE.arrivals(truth, 1);
-        Model model = LINEAR_SCALE.modelSpec().create();
         DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
-        double[] scratch = new double[5];
-        double[] theta = t.theta().clone();
         for (int i = 0; i < 4 * n; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
-            stats[k].observe(model, theta, theta, e, 0.01, scratch);
+            stats[k].observe(e);
             t.onExample(e);
         }
-        t.onDomainStats(stats[0].summary("d1", 0.01));
-        t.onDomainStats(stats[1].summary("d2", 0.01));
+        t.onDomainStats(stats[0].summary("d1"));
+        t.onDomainStats(stats[1].summary("d2"));
         return t;
     }
 
@@ -69,7 +72,23 @@ class TrainerTest {
     @ParameterizedTest
     @MethodSource("policies")
     void importanceCorrectedGradientIsUnbiased(WeightSettings w) {
-        Trainer t = loadedTrainer(w, 200);
+        assertUnbiased(loadedTrainer(w, 200));
+    }
+
+    /** Issue 16: a shared budget gives the domains rings of different sizes; the correction stays exact. */
+    @Test
+    void importanceCorrectionStaysExactWithASharedBudget() {
+        Trainer t = loadedTrainer(staticPolicy(), 200, 120);
+        int[] capacity = t.state().bufferCapacity;
+        int d1 = java.util.List.of(t.domains()).indexOf("d1");
+        // p = (0.05, 0.95) of 120: d1 gets the floor min(16, 120 / 4) = 16, d2 114 (or the 120 it had
+        // alone: a ring is resized only when its share moves by more than half)
+        assertEquals(16, capacity[d1]);
+        assertTrue(capacity[1 - d1] == 114 || capacity[1 - d1] == 120, "d2: " + capacity[1 - d1]);
+        assertUnbiased(t);
+    }
+
+    private static void assertUnbiased(Trainer t) {
         TrainerState st = t.state();
         Model model = t.model();
         int p = model.parameterCount();
@@ -79,8 +98,8 @@ class TrainerTest {
         double[] share = st.share; // the shares the weights in force were computed with
         for (int k = 0; k < st.domains.length; k++) {
             for (int i = 0; i < st.bufferSize[k]; i++) {
-                System.arraycopy(st.bufferX[k], i * 5, x, 0, 5);
-                model.lossAndGradient(st.theta, x, st.bufferY[k][i], g);
+                System.arraycopy(st.buffers[k].x, i * 5, x, 0, 5);
+                model.lossAndGradient(st.theta, x, st.buffers[k].y[i], g);
                 for (int j = 0; j < p; j++) {
                     exact[j] += share[k] * st.lossWeight[k] * g[j] / st.bufferSize[k];
                 }
@@ -169,13 +188,27 @@ class TrainerTest {
     @Test
     void nonFiniteStepsAreSkippedAndCounted() {
         TrainerSettings s = new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings());
-        s.stepSize = 1e300; // a fixed step this large overflows θ on the first step
+        s.stepSize = 1e300; // the gradient (−1e10, −1e10) is finite, the step η∇ℓ overflows
         Trainer t = Trainer.create(s);
-        t.onExample(new Example("a", new double[] {1e200, 1e200}, 1e200));
+        t.onExample(new Example("a", new double[] {1e5, 1e5}, 1e5));
         assertTrue(t.skippedUpdates() > 0);
         for (double v : t.theta()) {
             assertTrue(Double.isFinite(v));
         }
+    }
+
+    @Test
+    void anArrivalWithANonFiniteScoreIsCountedAndNeverBuffered() {
+        Trainer t = Trainer.create(new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings()));
+        t.onExample(new Example("a", new double[] {1, 2}, 1));
+        // ‖∇ℓ‖² = (θᵀx − y)² ‖x‖² overflows: nothing of it may reach the model or the estimates
+        assertEquals(0, t.onExample(new Example("a", new double[] {1e200, 1e200}, 1.0)));
+        assertEquals(1, t.nonFiniteCounts()[0]);
+        assertEquals(1, t.arrivalCounts()[0]);
+        assertEquals(1, t.arrivals());
+        assertEquals(1, t.state().bufferSize[0]);
+        assertTrue(Double.isFinite(t.gradientSecondMoments()[0]));
+        assertTrue(Double.isFinite(t.lossEstimates()[0]));
     }
 
     @Test
@@ -204,5 +237,166 @@ class TrainerTest {
         // θ → 2 geometrically; the average of the newer half of the steps is 2 to high precision
         assertEquals(2.0, t.averagedTheta()[0], 1e-9);
         assertEquals(2.0, t.theta()[0], 1e-9);
+    }
+
+    /**
+     * Issue 11: every arrival is scored before it is trained on, its loss under a copy of θ̄
+     * refreshed every S steps and its ‖∇ℓ‖² under the current θ; the estimates are exactly the
+     * windowed means of those scores, and the lag never reaches S.
+     */
+    @Test
+    void scoresEveryArrivalBeforeTrainingUnderAThetaBarAtMostSMinusOneStepsOld() {
+        Experiment ex = Experiment.named("offset-noise", 2);
+        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
+        s.maxStalenessSteps = 10;
+        s.statsWindowMax = 256;
+        Trainer t = Trainer.create(s);
+        Model model = ex.modelSpec().create();
+        Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(4), 4);
+        double[] copy = t.averagedTheta().clone();
+        long copyStep = 0;
+        double[] g = new double[model.parameterCount()];
+        java.util.Map<String, io.domainmix.core.stats.WindowedMean> loss = new java.util.HashMap<>();
+        java.util.Map<String, io.domainmix.core.stats.WindowedMean> grad = new java.util.HashMap<>();
+        long maxLag = 0;
+        for (int i = 0; i < 3000; i++) {
+            Example e = arrivals.next();
+            if (t.step() - copyStep >= 10) {
+                copy = t.averagedTheta().clone();
+                copyStep = t.step();
+            }
+            maxLag = Math.max(maxLag, t.step() - copyStep);
+            double l = model.loss(copy, e.x, e.y);
+            model.lossAndGradient(t.theta(), e.x, e.y, g);
+            double g2 = 0;
+            for (double v : g) {
+                g2 += v * v;
+            }
+            loss.computeIfAbsent(e.domain, d -> new io.domainmix.core.stats.WindowedMean()).add(l, 256);
+            grad.computeIfAbsent(e.domain, d -> new io.domainmix.core.stats.WindowedMean()).add(g2, 256);
+            t.onExample(e);
+        }
+        assertEquals(9, maxLag);
+        assertEquals(9, t.stalenessMax());
+        assertEquals(4.0, t.stalenessQuantile(0.5), 0.0, "lags 0..9 equally often");
+        String[] domains = t.domains();
+        for (int k = 0; k < domains.length; k++) {
+            assertEquals(loss.get(domains[k]).read(), t.lossEstimates()[k], 0.0, domains[k]);
+            assertEquals(grad.get(domains[k]).read(), t.gradientSecondMoments()[k], 0.0, domains[k]);
+        }
+        t.resetStalenessWindow();
+        assertTrue(Double.isNaN(t.stalenessQuantile(0.95)));
+    }
+
+    @Test
+    void theArrivalMixIsTheShareOfTheLastNArrivals() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.arrivalMixWindow = 10;
+        Trainer t = Trainer.create(s);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 57; i++) {
+            String d = i < 30 ? (i % 3 == 0 ? "a" : "b") : (i % 2 == 0 ? "c" : "a");
+            seen.add(d);
+            t.onExample(new Example(d, new double[] {1}, 1));
+            java.util.List<String> last = seen.subList(Math.max(0, seen.size() - 10), seen.size());
+            for (int k = 0; k < t.domains().length; k++) {
+                String dk = t.domains()[k];
+                double want = last.stream().filter(dk::equals).count() / (double) last.size();
+                assertEquals(want, t.recentShares()[k], 1e-12, "after " + seen.size() + ", " + dk);
+                assertEquals(seen.stream().filter(dk::equals).count() / (double) seen.size(), t.longRunShares()[k], 1e-12);
+            }
+        }
+    }
+
+    /**
+     * Issue 16: the buffers share one example budget, so 10,000 domains keep about the memory of
+     * 10 (counted as the numbers the state holds: every array element, 8 bytes or less each).
+     */
+    @Test
+    void tenThousandDomainsKeepAboutTheMemoryOfTen() {
+        long ten = stateNumbers(filledTrainer(10, 5_000));
+        long tenThousand = stateNumbers(filledTrainer(10_000, 10));
+        System.out.printf("trainer state numbers: 10 domains %,d, 10,000 domains %,d (x%.2f)%n", ten, tenThousand,
+                (double) tenThousand / ten);
+        assertTrue(tenThousand <= 3 * ten, ten + " vs " + tenThousand);
+    }
+
+    /** {@code k} domains of d = 20, {@code each} examples each, interleaved; no steps (the buffers are what grows). */
+    private static Trainer filledTrainer(int k, int each) {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(20, false), new WeightSettings());
+        s.stepsPerArrival = 1e-12;
+        Trainer t = Trainer.create(s);
+        double[] x = new double[20];
+        for (int i = 0; i < each; i++) {
+            for (int d = 0; d < k; d++) {
+                x[d % 20] = i;
+                t.onExample(new Example("d" + d, x.clone(), d));
+            }
+        }
+        return t;
+    }
+
+    private static long stateNumbers(Trainer t) {
+        long n = 0;
+        for (java.lang.reflect.Field f : TrainerState.class.getFields()) {
+            try {
+                n += numbers(f.get(t.state()));
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return n;
+    }
+
+    private static long numbers(Object v) throws IllegalAccessException {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Object[]) {
+            long n = 0;
+            for (Object o : (Object[]) v) {
+                n += 1 + numbers(o);
+            }
+            return n;
+        }
+        if (v.getClass().isArray()) {
+            return java.lang.reflect.Array.getLength(v);
+        }
+        if (v.getClass().getName().startsWith("io.domainmix")) {
+            long n = 0;
+            for (java.lang.reflect.Field f : v.getClass().getFields()) {
+                n += numbers(f.get(v));
+            }
+            return n;
+        }
+        return 1;
+    }
+
+    @Test
+    void aResizedRingKeepsItsNewestExamplesInOrder() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false),
+                new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.UNIFORM, ImportanceMode.CORRECTED));
+        s.stepsPerArrival = 1e-12;
+        s.bufferBudget = 100;
+        s.bufferFloor = 4;
+        Trainer t = Trainer.create(s);
+        for (int i = 0; i < 150; i++) {
+            t.onExample(new Example("a", new double[] {i}, i));
+        }
+        assertEquals(100, t.state().bufferCapacity[0], "alone, a domain gets the whole budget");
+        t.onExample(new Example("b", new double[] {-1}, -1)); // uniform sampling, p = (1/2, 1/2): a's ring shrinks to 50
+        TrainerState st = t.state();
+        assertEquals(50, st.bufferCapacity[0]);
+        assertEquals(50, st.bufferSize[0]);
+        java.util.List<Double> kept = new java.util.ArrayList<>();
+        for (int j = 0; j < 50; j++) {
+            kept.add(st.buffers[0].y[(st.bufferNext[0] + j) % 50]);
+        }
+        java.util.List<Double> newest = new java.util.ArrayList<>();
+        for (int i = 100; i < 150; i++) {
+            newest.add((double) i);
+        }
+        assertEquals(newest, kept, "the 50 newest, oldest first from the write position");
     }
 }
