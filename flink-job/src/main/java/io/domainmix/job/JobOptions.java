@@ -75,9 +75,10 @@ public final class JobOptions implements Serializable {
                     + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
                     + "through its backlog at start (for a backlog loaded domain by domain), `off` as fetched. "
                     + "See \"Arrival order on replay\".");
-    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "auto|ms", -1L, "auto",
-            JobOptions::arrivalDrift, "How far a partition may run ahead of the slowest active one: in record time "
-                    + "(`event-time`; auto: 100 ms), or in records of the largest backlog (`progress`; auto: 1 % of it).");
+    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
+            v -> atLeast(parseLong(v), 1), "How far in record time a partition may run ahead of the slowest active one. "
+                    + "`progress` spreads each partition's backlog over 400 drifts, so there it may run 1/400 of its "
+                    + "backlog ahead.");
     public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 1000L,
             v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
                     + "(`event-time`, `progress`).");
@@ -505,10 +506,6 @@ public final class JobOptions implements Serializable {
             m.put(part.substring(0, eq).trim(), w);
         }
         return m;
-    }
-
-    private static Long arrivalDrift(String s) {
-        return "auto".equalsIgnoreCase(s) ? -1L : atLeast(parseLong(s), 1);
     }
 
     private static Double stepSize(String s) {
