@@ -10,6 +10,7 @@ import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.LossWeightPolicy;
 import io.domainmix.core.weights.SamplingPolicy;
 import io.domainmix.core.weights.WeightSettings;
+import io.domainmix.job.arrival.ArrivalOrder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,22 @@ public final class JobOptions implements Serializable {
     public static final Option<Long> PARTITION_DISCOVERY_MS = Option.of("partition-discovery-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 0), "How often new topics and partitions are discovered (unbounded mode); "
                     + "0 disables discovery.");
+    public static final Option<ArrivalOrder> ARRIVAL_ORDER = Option.of("arrival-order", "event-time|progress|off",
+            ArrivalOrder.EVENT_TIME, ArrivalOrder::parse,
+            "How the source paces partitions against each other so that a backlog arrives mixed: `event-time` by record "
+                    + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
+                    + "through its backlog at start (for a backlog loaded domain by domain), `off` as fetched. "
+                    + "See \"Arrival order on replay\".");
+    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
+            v -> atLeast(parseLong(v), 1), "How far in record time a partition may run ahead of the slowest active one. "
+                    + "`progress` spreads each partition's backlog over 400 drifts, so there it may run 1/400 of its "
+                    + "backlog ahead.");
+    public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 1000L,
+            v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
+                    + "(`event-time`, `progress`).");
+    public static final Option<Long> ARRIVAL_UPDATE_MS = Option.of("arrival-update-ms", "ms", 10L,
+            v -> atLeast(parseLong(v), 1), "How often the readers' positions are combined and the limit moved on. "
+                    + "A backlog is read at most drift / update interval times as fast as it was produced.");
     public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true,
             JobOptions::bool, "Create the snapshot, metrics and dead-letter topics when missing "
                     + "(one partition each).");
@@ -195,7 +212,8 @@ public final class JobOptions implements Serializable {
     /** Every option, in documentation order. */
     public static final List<Option<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
-            PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
+            PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
+            CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             STATIC_LOSS_WEIGHTS,
