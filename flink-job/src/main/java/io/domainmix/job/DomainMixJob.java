@@ -225,8 +225,11 @@ public final class DomainMixJob {
         // thousand examples a second it would see each subtask's domains in blocks of hundreds.
         env.setBufferTimeout(Math.min(env.getBufferTimeout() < 0 ? Long.MAX_VALUE : env.getBufferTimeout(),
                 ALIGNED_BUFFER_TIMEOUT_MS));
-        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift),
-                Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS)), Duration.ofMillis(update));
+        // A bounded input needs no idleness: an empty partition finishes at once and a finished one
+        // leaves the group. Without it, a partition paused at its last records cannot be marked idle
+        // and then never resumed (FLINK-40093), which left bounded jobs unfinished.
+        Duration idle = options.get(JobOptions.BOUNDED) ? null : Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS));
+        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift), idle, Duration.ofMillis(update));
     }
 
     /**
