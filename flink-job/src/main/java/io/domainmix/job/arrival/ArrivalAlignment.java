@@ -28,7 +28,8 @@ public final class ArrivalAlignment {
     /**
      * @param drift how far in record time a partition may run ahead of the slowest (in progress
      *     mode, 1/{@value #PROGRESS_DRIFTS_PER_BACKLOG} of its backlog while it reads the backlog)
-     * @param idle after this long without a record a partition no longer holds the others back
+     * @param idle after this long without a record a partition no longer holds the others back;
+     *     null for none (a bounded input, whose partitions leave the group when they finish)
      * @param updateInterval how often the readers' watermarks are combined and the limit announced
      */
     public static WatermarkStrategy<RawRecord> watermarks(ArrivalOrder order, StartBacklog backlog, Duration drift,
@@ -40,9 +41,11 @@ public final class ArrivalAlignment {
                 ? new BacklogProgressTimestamps(backlog, drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG)
                 : new RecordTimestamps();
         long step = Math.max(1, drift.toMillis() / 4);
-        return WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
-                .withTimestampAssigner(timestamps)
-                .withIdleness(idle)
-                .withWatermarkAlignment(GROUP, drift, updateInterval);
+        WatermarkStrategy<RawRecord> w = WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
+                .withTimestampAssigner(timestamps);
+        if (idle != null) {
+            w = w.withIdleness(idle);
+        }
+        return w.withWatermarkAlignment(GROUP, drift, updateInterval);
     }
 }
