@@ -82,6 +82,9 @@ public final class JobJson {
         staleness.put("p50", m.stalenessP50);
         staleness.put("p95", m.stalenessP95);
         staleness.put("max", m.stalenessMax);
+        ObjectNode use = root.putObject("sampleUse");
+        use.put("fractionUsed", m.fractionUsed);
+        use.put("meanUses", m.meanUses);
         root.put("trainingLoss", m.trainingLoss);
         root.put("stepSize", m.stepSize);
         root.put("skippedUpdates", m.skippedUpdates);

@@ -41,6 +41,9 @@ public final class MetricsRecord {
     public double stalenessP50;
     public double stalenessP95;
     public long stalenessMax;
+    /** Effective sample use: the fraction of buffered arrivals drawn at least once, and their mean draws. */
+    public double fractionUsed;
+    public double meanUses;
 
     public MetricsRecord() {}
 }

@@ -271,6 +271,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.stalenessP50 = t.stalenessQuantile(0.5);
         m.stalenessP95 = t.stalenessQuantile(0.95);
         m.stalenessMax = t.stalenessMax();
+        m.fractionUsed = t.fractionOfExamplesUsed();
+        m.meanUses = t.meanUsesOfUsedExamples();
         t.resetNoiseWindow();
         t.resetStalenessWindow();
         return m;

@@ -43,6 +43,10 @@ public final class SimulationReport {
         public List<Double> finalLossWeights = new ArrayList<>();
         public List<Double> finalSamplingProbs = new ArrayList<>();
         public Long steps;
+        /** Mean over seeds of the fraction of arrivals some slot drew at least once. */
+        public Double fractionUsed;
+        /** Mean over seeds of the draws per example drawn at least once. */
+        public Double meanUses;
     }
 
     /** The result row of a policy ({@link PolicySpec#name()}, or "fgls+closed-form"). */

@@ -44,10 +44,14 @@ public final class Simulator {
         public final double[] lossWeights;
         public final double[] samplingProbabilities;
         public final long steps;
+        public final double fractionUsed;
+        public final double meanUses;
 
         Run(PolicySpec policy, long seed, double[] averagedTheta, double error, double cosineDistance, double heldOutLoss,
             double gradientNoise, double predictedGradientNoise, double predictedProportionalNoise,
-            double[] lossWeights, double[] samplingProbabilities, long steps) {
+            double[] lossWeights, double[] samplingProbabilities, long steps, double fractionUsed, double meanUses) {
+            this.fractionUsed = fractionUsed;
+            this.meanUses = meanUses;
             this.policy = policy;
             this.seed = seed;
             this.averagedTheta = averagedTheta;
@@ -154,7 +158,8 @@ public final class Simulator {
         double[] lambda = inExperimentOrder(experiment, trainer.domains(), trainer.lossWeights());
         double[] p = inExperimentOrder(experiment, trainer.domains(), trainer.samplingProbabilities());
         return new Run(policy, seed, theta, error, cosine, heldOut, trainer.windowGradientNoise(),
-                trainer.predictedGradientNoise(), trainer.predictedProportionalNoise(), lambda, p, trainer.step());
+                trainer.predictedGradientNoise(), trainer.predictedProportionalNoise(), lambda, p, trainer.step(),
+                trainer.fractionOfExamplesUsed(), trainer.meanUsesOfUsedExamples());
     }
 
     /** FGLS, GLS (true σ²) and OLS from all of one seed's data at once. */
@@ -271,6 +276,8 @@ public final class Simulator {
             pr.predictedGradientNoise = orNull(mean(runs, x -> x.predictedGradientNoise));
             pr.predictedProportionalNoise = orNull(mean(runs, x -> x.predictedProportionalNoise));
             pr.steps = runs.get(0).steps;
+            pr.fractionUsed = orNull(mean(runs, x -> x.fractionUsed));
+            pr.meanUses = orNull(mean(runs, x -> x.meanUses));
             for (int d = 0; d < k; d++) {
                 final int dd = d;
                 pr.finalLossWeights.add(orNull(mean(runs, x -> x.lossWeights[dd])));

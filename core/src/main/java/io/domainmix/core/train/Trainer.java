@@ -58,7 +58,6 @@ public final class Trainer {
     private final double[] gradient;
     private final double[] stepDirection;
     private final double[] slotFeatures;
-    private final double[] publishedAverage;
     private final int dim;
 
     public Trainer(TrainerSettings settings, TrainerState state) {
@@ -70,7 +69,6 @@ public final class Trainer {
         this.gradient = new double[model.parameterCount()];
         this.stepDirection = new double[model.parameterCount()];
         this.slotFeatures = new double[dim];
-        this.publishedAverage = new double[model.parameterCount()];
         attach(state);
     }
 
@@ -86,9 +84,7 @@ public final class Trainer {
         Model m = settings.model.create();
         st.theta = m.initialParameters(SplitMix64.derive(settings.seed, "init"));
         st.velocity = new double[st.theta.length];
-        st.averageCurrent = st.theta.clone();
-        st.averagePrevious = st.theta.clone();
-        st.averageWindowEnd = 1;
+        st.average = st.theta.clone();
         st.rngState = SplitMix64.derive(settings.seed, "trainer");
         st.scoringTheta = st.theta.clone();
         int bins = (int) Math.min(settings.maxStalenessSteps, STALENESS_BINS);
@@ -237,6 +233,34 @@ public final class Trainer {
         if (s.bufferSize[k] < s.bufferCapacity[k]) {
             s.bufferSize[k]++;
         }
+        // when unused examples fill the ring, the oldest of them is the one just overwritten
+        s.bufferUnused[k] = Math.min(s.bufferUnused[k] + 1, s.bufferSize[k]);
+    }
+
+    /**
+     * The ring position a slot of domain k uses: the oldest example no slot has drawn yet; when
+     * every buffered example has been used, the next one of a cursor that walks the ring from
+     * oldest to newest, so that reuses spread evenly over the examples (k drawn more often than
+     * it arrives reuses each example about p_k/π_k − 1 more times, not a Poisson number of
+     * times). Which example, not which domain: the domain was drawn with probability p, every
+     * example of the ring comes from k's distribution, and over a pass of the cursor each is
+     * taken once, so E[ĝ] is the same as with uniform draws from the ring.
+     */
+    private int drawExample(int k) {
+        s.drawCount[k]++;
+        if (!settings.freshFirst) {
+            return rng.nextInt(s.bufferSize[k]);
+        }
+        int unused = s.bufferUnused[k];
+        if (unused > 0) {
+            s.bufferUnused[k] = unused - 1;
+            s.freshDrawCount[k]++;
+            return Math.floorMod(s.bufferNext[k] - unused, s.bufferCapacity[k]);
+        }
+        int size = s.bufferSize[k];
+        int c = s.reuseNext[k] % size;
+        s.reuseNext[k] = c + 1;
+        return Math.floorMod(s.bufferNext[k] - size + c, s.bufferCapacity[k]);
     }
 
     /** One SGD step of B slots. */
@@ -320,7 +344,7 @@ public final class Trainer {
             // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
                     : s.importanceWeight[d] * total;
-            int i = rng.nextInt(s.bufferSize[d]);
+            int i = drawExample(d);
             DomainBuffer b = s.buffers[d];
             System.arraycopy(b.x, i * dim, x, 0, dim);
             double wi = w * b.weight[i];
@@ -401,48 +425,36 @@ public final class Trainer {
     }
 
     /**
-     * Tail averaging that needs no stream length: running means over windows [2^j, 2^{j+1}) of
-     * steps; {@link #averagedTheta()} combines the current window with the last completed one.
+     * Polyak–Ruppert averaging of every step since the average (re)started:
+     * θ̄_n = θ̄_{n−1} + (θ_n − θ̄_{n−1}) / n. With a constant step and examples each used about
+     * equally often, the average of the whole trajectory is asymptotically efficient
+     * (Polyak–Juditsky; Bach–Moulines for least squares). Averaging only a suffix throws steps
+     * away: the newest half to three quarters (doubling windows) measured 1.3–1.5× the error of
+     * this, the newest 7/8 to 15/16 1.1× (BENCHMARKS.md, "Streaming efficiency").
      */
     private void updateAverage() {
-        if (s.step >= s.averageWindowEnd) {
-            double[] t = s.averagePrevious;
-            s.averagePrevious = s.averageCurrent;
-            s.averagePreviousCount = s.averageCurrentCount;
-            s.averageCurrent = t;
-            s.averageCurrentCount = 0;
-            s.averageWindowEnd *= 2;
-        }
-        long n = ++s.averageCurrentCount;
-        double[] a = s.averageCurrent;
+        long n = ++s.averageCount;
+        double[] a = s.average;
         double[] th = s.theta;
+        if (n == 1) {
+            System.arraycopy(th, 0, a, 0, a.length);
+            return;
+        }
         for (int j = 0; j < a.length; j++) {
             a[j] += (th[j] - a[j]) / n;
         }
     }
 
     /**
-     * θ̄: the model to publish and serve (θ itself when averaging is off or no step yet): the
-     * average over the last completed window and the current one, i.e. over steps
-     * [2^{j−1}, t), the newest half to three quarters of the trajectory. It moves with every
-     * step (publishing one window alone would freeze it for long stretches) and is long enough
-     * to average SGD's noise, recent enough to have forgotten the start. Read-only; valid until
-     * the next call.
+     * θ̄: the model to publish and serve (θ itself when averaging is off or no step yet), the
+     * running mean of the iterates since the average started. Read-only; valid until the next
+     * call.
      */
     public double[] averagedTheta() {
-        if (!settings.averaging || s.step == 0) {
+        if (!settings.averaging || s.step == 0 || s.averageCount == 0) {
             return s.theta;
         }
-        long np = s.averagePreviousCount;
-        long nc = s.averageCurrentCount;
-        if (np == 0) {
-            return s.averageCurrent;
-        }
-        double a = (double) np / (np + nc);
-        for (int j = 0; j < publishedAverage.length; j++) {
-            publishedAverage[j] = a * s.averagePrevious[j] + (1.0 - a) * s.averageCurrent[j];
-        }
-        return publishedAverage;
+        return s.average;
     }
 
     public double[] theta() {
@@ -491,6 +503,10 @@ public final class Trainer {
         long[] count = settings.fglsEnabled() ? s.statsCount : s.arrivalCount;
         DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, count,
                 lossEstimates(), s.noiseVariance, gradientSecondMoments());
+        if (lossWeightsMovedFromAverageStart(w.lossWeight)) {
+            s.averageCount = 0; // burn-in: the next step starts a new average
+            s.averageLossWeight = w.lossWeight.clone();
+        }
         s.share = w.share;
         s.lossWeight = w.lossWeight;
         s.samplingProbability = w.samplingProbability;
@@ -501,6 +517,30 @@ public final class Trainer {
         refreshStepSize();
         shareBufferBudget();
     }
+
+    /**
+     * Whether some domain's λ is more than {@value #AVERAGE_RESTART_FACTOR}× (or less than
+     * 1/{@value #AVERAGE_RESTART_FACTOR}) of what it was when the current average started, or a
+     * domain has appeared since. The iterates before such a move followed other weights (e.g.
+     * uniform λ before FGLS's first solve), noisier ones: averaging them in costs efficiency,
+     * and restarting costs only the steps before the move. ERMA's and FGLS's weights settle
+     * within the first few percent of a stream, so this detects the burn-in online.
+     */
+    private boolean lossWeightsMovedFromAverageStart(double[] lambda) {
+        double[] start = s.averageLossWeight;
+        if (start == null || start.length != lambda.length) {
+            return true;
+        }
+        for (int k = 0; k < lambda.length; k++) {
+            double r = lambda[k] / start[k];
+            if (!(r <= AVERAGE_RESTART_FACTOR && r >= 1.0 / AVERAGE_RESTART_FACTOR)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static final double AVERAGE_RESTART_FACTOR = 1.5;
 
     /**
      * Gives each domain its share of the example budget: budget · p_k, clamped to
@@ -544,6 +584,7 @@ public final class Trainer {
         s.bufferCapacity[k] = capacity;
         s.bufferSize[k] = keep;
         s.bufferNext[k] = keep % capacity;
+        s.bufferUnused[k] = Math.min(s.bufferUnused[k], keep);
     }
 
     private void solveFgls() {
@@ -629,6 +670,10 @@ public final class Trainer {
         s.bufferCapacity = Arrays.copyOf(s.bufferCapacity, n); // 0 until the weights give it its share
         s.bufferSize = Arrays.copyOf(s.bufferSize, n);
         s.bufferNext = Arrays.copyOf(s.bufferNext, n);
+        s.bufferUnused = Arrays.copyOf(s.bufferUnused, n);
+        s.reuseNext = Arrays.copyOf(s.reuseNext, n);
+        s.drawCount = Arrays.copyOf(s.drawCount, n);
+        s.freshDrawCount = Arrays.copyOf(s.freshDrawCount, n);
         s.statsCount = Arrays.copyOf(s.statsCount, n);
         s.noiseVariance = grownWithNaN(s.noiseVariance, n);
         s.fgls = Arrays.copyOf(s.fgls, n);
@@ -721,6 +766,32 @@ public final class Trainer {
 
     public long[] arrivalCounts() {
         return s.arrivalCount;
+    }
+
+    /**
+     * Effective sample use: the fraction of buffered arrivals that some slot has drawn at least
+     * once. Exact with fresh-first draws (a slot reuses only when every buffered example of its
+     * domain has been drawn); NaN with draws with replacement, which are not tracked per example.
+     */
+    public double fractionOfExamplesUsed() {
+        long used = 0;
+        long arrived = 0;
+        for (int k = 0; k < s.domains.length; k++) {
+            used += s.freshDrawCount[k];
+            arrived += s.arrivalCount[k];
+        }
+        return !settings.freshFirst || arrived == 0 ? Double.NaN : (double) used / arrived;
+    }
+
+    /** The mean number of draws of an example drawn at least once (NaN as above, or before one). */
+    public double meanUsesOfUsedExamples() {
+        long used = 0;
+        long draws = 0;
+        for (int k = 0; k < s.domains.length; k++) {
+            used += s.freshDrawCount[k];
+            draws += s.drawCount[k];
+        }
+        return !settings.freshFirst || used == 0 ? Double.NaN : (double) draws / used;
     }
 
     /** L̄_k: each domain's mean prequential loss (a fresh array; NaN before its first score). */

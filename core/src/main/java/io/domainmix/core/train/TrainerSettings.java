@@ -34,6 +34,14 @@ public final class TrainerSettings implements Serializable {
     public long bufferBudget = DEFAULT_BUFFER_BUDGET;
     /** The fewest examples a domain keeps while the budget allows it (budget / 2K when less). */
     public int bufferFloor = DEFAULT_BUFFER_FLOOR;
+    /**
+     * A slot that draws domain k takes k's oldest example that no slot has drawn yet, and reuses
+     * the ring's examples in turn only when every buffered one has been used; false: uniformly
+     * from the ring, with replacement (which at r = 1 leaves about e^{−p_k/π_k} of a domain's
+     * examples unused). Either way the domain is drawn with probability p, so the importance
+     * correction is the same.
+     */
+    public boolean freshFirst = true;
     /** η₀; NaN selects the automatic rule η = c / max_k w_k·curvature_k. */
     public double stepSize = Double.NaN;
     /** c of the automatic step-size rule. */
@@ -42,7 +50,7 @@ public final class TrainerSettings implements Serializable {
     public double stepDecay = Double.POSITIVE_INFINITY;
     /** Heavy-ball momentum μ (0 = plain SGD). */
     public double momentum = 0.0;
-    /** Polyak–Ruppert tail averaging over doubling windows. */
+    /** Publish the Polyak–Ruppert average of every step's iterate (θ itself when false). */
     public boolean averaging = true;
     /** Half-life of the decayed arrival counts behind the shares π, in arrivals. */
     public double shareHalfLife = 20_000;

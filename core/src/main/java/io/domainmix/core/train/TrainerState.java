@@ -23,12 +23,12 @@ public final class TrainerState {
     public long rngState;
     public long skippedUpdates;
 
-    // tail averaging over doubling windows: [windowStart, 2·windowStart)
-    public double[] averageCurrent;
-    public long averageCurrentCount;
-    public double[] averagePrevious;
-    public long averagePreviousCount;
-    public long averageWindowEnd;
+    // Polyak–Ruppert average of the iterates since it (re)started
+    public double[] average;
+    /** Steps since the average (re)started; 0: the next step starts it. */
+    public long averageCount;
+    /** λ when the current average started (a large move of λ restarts it). */
+    public double[] averageLossWeight;
 
     // per domain: arrivals
     public long[] arrivalCount = new long[0];
@@ -62,6 +62,13 @@ public final class TrainerState {
     public DomainBuffer[] buffers = new DomainBuffer[0];
     public int[] bufferSize = new int[0];
     public int[] bufferNext = new int[0];
+    /** How many of the newest examples in each ring no slot has drawn yet (fresh-first draws take the oldest of them). */
+    public int[] bufferUnused = new int[0];
+    /** Where each ring's reuse cursor is, counted from the oldest buffered example. */
+    public int[] reuseNext = new int[0];
+    /** Per domain: slots that drew one of its examples, and of those the draws of an example never drawn before. */
+    public long[] drawCount = new long[0];
+    public long[] freshDrawCount = new long[0];
 
     // per domain: the latest statistics summary
     public long[] statsCount = new long[0];

@@ -228,16 +228,59 @@ class TrainerTest {
     }
 
     @Test
-    void tailAverageCoversTheNewerPartOfTheTrajectory() {
+    void averageIsTheMeanOfEveryIterateSinceTheWeightsSettled() {
         TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
         s.stepSize = 0.1;
         Trainer t = Trainer.create(s);
+        double sum = 0;
+        int n = 0;
         for (int i = 0; i < 3000; i++) {
-            t.onExample(new Example("a", new double[] {1}, 2.0));
+            assertEquals(1, t.onExample(new Example("a", new double[] {1}, 2.0)));
+            sum += t.theta()[0];
+            n++;
         }
-        // θ → 2 geometrically; the average of the newer half of the steps is 2 to high precision
-        assertEquals(2.0, t.averagedTheta()[0], 1e-9);
-        assertEquals(2.0, t.theta()[0], 1e-9);
+        // one domain: λ never moves, so the average runs over every step, the transient from θ₀ included
+        assertEquals(sum / n, t.averagedTheta()[0], 1e-12);
+        assertTrue(Math.abs(t.averagedTheta()[0] - 2.0) > 1e-3, "the first steps are in the average");
+    }
+
+    @Test
+    void aNewDomainRestartsTheAverage() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.stepSize = 0.01;
+        Trainer t = Trainer.create(s);
+        for (int i = 0; i < 100; i++) {
+            t.onExample(new Example("a", new double[] {1}, 1.0));
+        }
+        assertEquals(100, t.state().averageCount);
+        // the iterates so far followed weights over "a" alone: the average restarts with "b"
+        double sum = 0;
+        for (int i = 0; i < 10; i++) {
+            t.onExample(new Example(i % 2 == 0 ? "b" : "a", new double[] {1}, 3.0));
+            sum += t.theta()[0];
+        }
+        assertEquals(10, t.state().averageCount);
+        assertEquals(sum / 10, t.averagedTheta()[0], 1e-12);
+    }
+
+    @Test
+    void freshFirstDrawsEveryExampleOnceAndSpreadsReusesEvenly() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.stepSize = 0.01;
+        s.stepsPerArrival = 3; // every example is used once fresh, then reused twice by the cursor
+        Trainer t = Trainer.create(s);
+        for (int i = 0; i < 1000; i++) {
+            t.onExample(new Example("a", new double[] {1}, i));
+        }
+        assertEquals(1.0, t.fractionOfExamplesUsed(), 1e-12);
+        assertEquals(3.0, t.meanUsesOfUsedExamples(), 1e-12);
+        assertEquals(3000, t.state().drawCount[0]);
+        assertEquals(1000, t.state().freshDrawCount[0]);
+
+        s.freshFirst = false;
+        Trainer replaced = Trainer.create(s);
+        replaced.onExample(new Example("a", new double[] {1}, 1));
+        assertTrue(Double.isNaN(replaced.fractionOfExamplesUsed()), "not tracked with replacement");
     }
 
     /**
