@@ -451,10 +451,10 @@ public final class Trainer {
      * call.
      */
     public double[] averagedTheta() {
-        if (!settings.averaging || s.step == 0 || s.averageCount == 0) {
+        if (!settings.averaging || s.step == 0) {
             return s.theta;
         }
-        return s.average;
+        return s.average; // after a restart, the previous average until the next step
     }
 
     public double[] theta() {

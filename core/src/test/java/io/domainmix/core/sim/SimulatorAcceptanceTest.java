@@ -34,6 +34,37 @@ class SimulatorAcceptanceTest {
         }
     }
 
+    /**
+     * Issue 12: fresh-first draws and the Polyak–Ruppert average since the burn-in bring the
+     * streaming model within 1.25× (200k) and 1.35× (100k) of the offline oracle that uses the
+     * same examples at once: GLS for the noise-aware loss weights, OLS for uniform ones.
+     */
+    @Test
+    void linearNoiseStreamingSgdIsNearlyAsEfficientAsTheOfflineOracle() {
+        for (long examples : new long[] {200_000, 100_000}) {
+            double bound = examples == 200_000 ? 1.25 : 1.35;
+            SimulationSettings s = new SimulationSettings();
+            s.examples = examples;
+            s.seeds = 5;
+            SimulationReport r = Simulator.run(Experiment.named("linear-noise", 20), s,
+                    PolicySpec.parseList("erma+va,fgls+va,uniform+proportional"));
+            double erma = r.result("erma+va").error;
+            double fgls = r.result("fgls+va").error;
+            double uniform = r.result("uniform+proportional").error;
+            String at = examples + " examples: ";
+            assertTrue(erma <= bound * r.oracle.glsError, at + "erma+va " + erma + " vs GLS " + r.oracle.glsError);
+            assertTrue(fgls <= bound * r.oracle.glsError, at + "fgls+va " + fgls + " vs GLS " + r.oracle.glsError);
+            assertTrue(uniform <= bound * r.oracle.olsError, at + "uniform " + uniform + " vs OLS " + r.oracle.olsError);
+            if (examples == 200_000) {
+                assertTrue(erma <= 1.05 * fgls, "erma+va " + erma + " vs fgls+va " + fgls);
+            }
+            // at r = 1 every slot of a proportional policy finds a fresh example: each is used about once
+            SimulationReport.PolicyResult prop = r.result("uniform+proportional");
+            assertTrue(prop.fractionUsed > 0.99, "used " + prop.fractionUsed);
+            assertEquals(1.0, prop.meanUses, 0.01);
+        }
+    }
+
     @Test
     void linearScaleVarianceAwareSamplingCutsNoiseAndError() {
         SimulationSettings s = new SimulationSettings();
@@ -44,10 +75,10 @@ class SimulatorAcceptanceTest {
                 PolicySpec.parseList("uniform+proportional,uniform+va"));
         SimulationReport.PolicyResult prop = r.result("uniform+proportional");
         SimulationReport.PolicyResult va = r.result("uniform+va");
-        assertTrue(va.error <= 0.9 * prop.error, "va " + va.error + " vs proportional " + prop.error + " (theory 0.77)");
+        assertTrue(va.error <= 0.8 * prop.error, "va " + va.error + " vs proportional " + prop.error + " (theory 0.77)");
         assertTrue(va.gradientNoise <= 0.7 * prop.gradientNoise,
                 "noise va " + va.gradientNoise + " vs proportional " + prop.gradientNoise + " (theory 0.60)");
-        assertEquals(va.predictedGradientNoise, va.gradientNoise, 0.15 * va.predictedGradientNoise,
+        assertEquals(va.predictedGradientNoise, va.gradientNoise, 0.05 * va.predictedGradientNoise,
                 "measured gradient noise against N(p)");
         assertEquals(prop.predictedGradientNoise, prop.gradientNoise, 0.15 * prop.predictedGradientNoise,
                 "measured gradient noise against N(π)");
