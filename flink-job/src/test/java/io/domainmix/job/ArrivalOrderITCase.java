@@ -44,14 +44,14 @@ class ArrivalOrderITCase {
     static final int RUNS = Integer.getInteger("arrival.runs", 1);
     static final long FINISH_WITHIN_S = 60;
     /**
-     * Rate of the interleaved backlogs: record time orders them only as finely as the producer
-     * spread them; a backlog written in one burst of a few hundred milliseconds is the progress
-     * mode's case ({@link #burstBacklogArrivesMixedByProgress}).
+     * Record timestamps of the interleaved backlogs: as if produced at 2,000 examples/s. Record
+     * time orders a backlog only as finely as the producer spread it; one written in a burst of a
+     * few hundred milliseconds is the progress mode's case ({@link #burstBacklogArrivesMixedByProgress}).
      */
     static final double PRODUCED_PER_SECOND = 2_000;
     /**
-     * At 5,000 examples/s over 4 partitions, 20 ms of record time is 25 examples a partition; the
-     * default 100 ms (125 a partition) mixes at a coarser grain than windows of 500 measure.
+     * At 2,000 examples/s over 4 partitions, 20 ms of record time is 10 examples a partition; the
+     * default 100 ms (50 a partition) mixes at a coarser grain than windows of 500 measure.
      */
     static final String EVENT_TIME_DRIFT_MS = "20";
 
@@ -93,7 +93,19 @@ class ArrivalOrderITCase {
 
     /** Sends the examples to {@code <prefix>.<domain>}; {@code perSecond} > 0 paces them. */
     static void send(String prefix, List<Example> examples, double perSecond) throws InterruptedException {
+        send(prefix, examples, perSecond, 0);
+    }
+
+    /**
+     * Sends the examples to {@code <prefix>.<domain>}: paced at {@code perSecond} when > 0; with
+     * {@code stampedPerSecond} > 0, each record carries the timestamp it would have had if produced
+     * at that rate (as a replay of recorded data does), so that the test does not depend on how
+     * evenly a loaded machine schedules the producer.
+     */
+    static void send(String prefix, List<Example> examples, double perSecond, double stampedPerSecond)
+            throws InterruptedException {
         long start = System.nanoTime();
+        long firstStamp = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < examples.size(); i++) {
                 Example e = examples.get(i);
@@ -104,8 +116,9 @@ class ArrivalOrderITCase {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
-                producer.send(new ProducerRecord<>(prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8),
-                        ExampleJsonCodec.encode(e)));
+                Long stamp = stampedPerSecond > 0 ? firstStamp + (long) (i * 1000 / stampedPerSecond) : null;
+                producer.send(new ProducerRecord<>(prefix + "." + e.domain, null, stamp,
+                        e.domain.getBytes(StandardCharsets.UTF_8), ExampleJsonCodec.encode(e)));
             }
             producer.flush();
         }
@@ -194,7 +207,7 @@ class ArrivalOrderITCase {
         for (int r = 0; r < RUNS; r++) {
             String prefix = TestKafka.unique("mix-a");
             TestKafka.createTopics(1, topics(prefix));
-            send(prefix, interleaved(r + 1), PRODUCED_PER_SECOND);
+            send(prefix, interleaved(r + 1), 0, PRODUCED_PER_SECOND);
             String run = TestKafka.unique("mix-a");
             check("(a) interleaved backlog, event-time, run " + (r + 1),
                     replay(prefix, run, 1, "--arrival-order", "event-time", "--arrival-drift-ms", EVENT_TIME_DRIFT_MS), 4 * PER_DOMAIN);
@@ -229,7 +242,7 @@ class ArrivalOrderITCase {
     void severalReadersKeepABacklogMixed() throws Exception {
         String prefix = TestKafka.unique("mix-d");
         TestKafka.createTopics(2, topics(prefix));
-        send(prefix, interleaved(7), PRODUCED_PER_SECOND);
+        send(prefix, interleaved(7), 0, PRODUCED_PER_SECOND);
         String run = TestKafka.unique("mix-d");
         check("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time",
                 replay(prefix, run, 2, "--arrival-order", "event-time", "--arrival-drift-ms", EVENT_TIME_DRIFT_MS), 4 * PER_DOMAIN);
