@@ -256,6 +256,8 @@ class ArrivalOrderITCase {
         List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true"));
         args.remove("--bounded");
         JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        DomainMixJob.createOutputTopics(options);
+        TestKafka.readAll(run + "-snapshots"); // waits until the new topic is served
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
         t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
