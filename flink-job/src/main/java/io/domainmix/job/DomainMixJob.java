@@ -15,8 +15,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -64,6 +66,12 @@ public final class DomainMixJob {
         }
         JobOptions options = JobOptions.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (options.get(JobOptions.CHECKPOINT_DIR).isEmpty()
+                && env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            System.err.println("domainmix: neither --checkpoint-dir nor the cluster's execution.checkpointing.dir is set, "
+                    + "so checkpoints go to the JobManager's memory, which holds at most 5 MB of state; "
+                    + "set --checkpoint-dir to a directory every JobManager and TaskManager can reach");
+        }
         buildKafka(env, options);
         JobExecutionResult result = env.execute(options.jobName());
         // `flink run -d` and REST submission return at once with a detached result that has no runtime
@@ -87,13 +95,38 @@ public final class DomainMixJob {
      * fail at once rather than silently checkpoint slowly and unportably; and object reuse, so
      * that chained operators hand records on instead of copying them (no function here keeps or
      * changes a record it has received or emitted).
+     *
+     * <p>Checkpoint storage and state backend: what the options give wins over the cluster's
+     * configuration, which wins over Flink's defaults (see {@link #checkpointConfiguration}).
      */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.enableCheckpointing(options.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         env.getConfig().enableObjectReuse();
-        Configuration conf = new Configuration();
+        Configuration conf = checkpointConfiguration(options);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(conf);
+    }
+
+    /**
+     * The job-level settings of checkpoints and state: file storage under {@code --checkpoint-dir}
+     * and the state backend of {@code --state-backend} when they are given (a job's settings
+     * override the cluster's), incremental checkpoints with RocksDB and ForSt, and how many
+     * checkpoints may fail in a row. A failed checkpoint costs nothing by itself: the next one
+     * includes everything; only a run of failures means the job cannot make progress safely.
+     */
+    public static Configuration checkpointConfiguration(JobOptions options) {
+        Configuration conf = new Configuration();
+        if (options.isSet(JobOptions.CHECKPOINT_DIR) && !options.get(JobOptions.CHECKPOINT_DIR).isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(JobOptions.CHECKPOINT_DIR));
+        }
+        if (options.isSet(JobOptions.STATE_BACKEND)) {
+            JobOptions.StateBackendKind backend = options.get(JobOptions.STATE_BACKEND);
+            conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName());
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.incremental());
+        }
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS));
+        return conf;
     }
 
     /**

@@ -1,0 +1,146 @@
+package io.domainmix.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.domainmix.core.synth.Experiment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The job on each state backend, checkpointing to files: a failure injected after a completed
+ * checkpoint makes it restore from that checkpoint, and every domain is still counted exactly
+ * once by the statistics and by the trainer. The cluster's REST API confirms which backend and
+ * which storage the job ran with, so a setting that silently fell back would fail here.
+ */
+class BackendsITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicInteger COMPLETED_CHECKPOINTS = new AtomicInteger();
+
+    /** Throws once, after a checkpoint has completed and this subtask has passed on {@code after} records. */
+    static final class FailAfterCheckpoint implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
+        private final long after;
+        private long seen;
+
+        FailAfterCheckpoint(long after) {
+            this.after = after;
+        }
+
+        @Override
+        public RawRecord map(RawRecord r) throws Exception {
+            seen++;
+            if (!FAILED.get()) {
+                if (seen % 1000 == 0) {
+                    Thread.sleep(10); // slow the first attempt so that checkpoints complete mid-stream
+                }
+                if (seen >= after && COMPLETED_CHECKPOINTS.get() >= 1 && FAILED.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure after " + seen + " records");
+                }
+            }
+            return r;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            COMPLETED_CHECKPOINTS.incrementAndGet();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(JobOptions.StateBackendKind.class)
+    void restoresFromTheLastCheckpointWithExactCounts(JobOptions.StateBackendKind backend, @TempDir Path checkpoints,
+                                                      @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        FAILED.set(false);
+        COMPLETED_CHECKPOINTS.set(0);
+        long total = 40_000;
+        String prefix = TestKafka.unique("backend-" + backend.flinkName());
+        TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2");
+        Map<String, Long> produced = JobRuns.produce(prefix, Experiment.named("linear-noise", 20), TrainingITCase.SEED, total);
+        String run = TestKafka.unique("backend-" + backend.flinkName());
+        JobOptions options = JobOptions.parse(JobRuns.options(prefix, run,
+                "--state-backend", backend.flinkName(),
+                "--checkpoint-dir", checkpoints.toString(),
+                "--checkpoint-interval-ms", "300",
+                // the trainer's buffers are one value today: keep them small, so that RocksDB and ForSt,
+                // which read and write a value whole on every access, stay quick
+                "--buffer-capacity", "256").toArray(new String[0]));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(conf);
+        DomainMixJob.createOutputTopics(options);
+        DomainMixJob.configure(env, options);
+        DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options)
+                .map(new FailAfterCheckpoint(total / 4)).name("fail once");
+        DomainMixJob.build(options, records, DomainMixJob.kafkaFeedback(env, options), DomainMixJob.kafkaSinks(options));
+        JobClient job = env.executeAsync(options.jobName());
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        assertTrue(FAILED.get(), "the failure was injected");
+        JsonNode config = rest(cluster, "/jobs/" + job.getJobID() + "/checkpoints/config");
+        String expectedBackend = Map.of(JobOptions.StateBackendKind.HASHMAP, "HashMapStateBackend",
+                JobOptions.StateBackendKind.ROCKSDB, "EmbeddedRocksDBStateBackend",
+                JobOptions.StateBackendKind.FORST, "ForStStateBackend").get(backend);
+        assertEquals(expectedBackend, config.path("state_backend").asText(), "state backend in " + config);
+        assertEquals("FileSystemCheckpointStorage", config.path("checkpoint_storage").asText(), "storage in " + config);
+        JsonNode stats = rest(cluster, "/jobs/" + job.getJobID() + "/checkpoints");
+        assertTrue(stats.path("counts").path("restored").asLong() >= 1, "restored from a checkpoint: " + stats.path("counts"));
+
+        JsonNode metrics = JobRuns.finalMetrics(run);
+        for (var d : produced.entrySet()) {
+            JsonNode m = metrics.path("domains").path(d.getKey());
+            assertEquals(d.getValue().longValue(), m.path("n").asLong(), "statistics count of " + d.getKey());
+            assertEquals(d.getValue().longValue(), m.path("arrivals").asLong(), "trainer arrivals of " + d.getKey());
+        }
+        assertEquals(total, JobRuns.finalSnapshot(run).examplesSeen);
+        java.util.Set<String> failures = new java.util.TreeSet<>();
+        stats.path("history").forEach(h -> {
+            if (h.has("failure_message")) {
+                failures.add(h.path("failure_message").asText());
+            }
+        });
+        System.out.printf("backend %s: checkpoints %s; failures: %s%n", backend.flinkName(), stats.path("counts"), failures);
+    }
+
+    private static JsonNode rest(ClusterClient<?> cluster, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(cluster.getWebInterfaceURL() + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return new ObjectMapper().readTree(r.body());
+    }
+}
