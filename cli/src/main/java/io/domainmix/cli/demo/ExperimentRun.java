@@ -178,7 +178,9 @@ public final class ExperimentRun {
                 "--sampling", p.sampling().optionName(),
                 "--importance", p.mode().optionName(),
                 "--seed", String.valueOf(s.seed()),
-                "--statistics-parallelism", String.valueOf(s.jobParallelism())));
+                "--statistics-parallelism", String.valueOf(s.jobParallelism()),
+                // files, never the JobManager's memory, whose 5 MB a few domains' buffers exceed
+                "--checkpoint-dir", s.outDir().resolve("checkpoints").toAbsolutePath().toString()));
     }
 
     /** Creates the runs' output topics up front, so that the live table can follow them from the start. */

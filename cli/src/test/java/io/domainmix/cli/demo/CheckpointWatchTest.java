@@ -1,0 +1,46 @@
+package io.domainmix.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** One plain line per failed checkpoint, from the REST API's checkpoint statistics. */
+class CheckpointWatchTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The shape of {@code GET /jobs/<id>/checkpoints} (fields the watch reads). */
+    private static JsonNode stats(long failed, long latestFailedId, String reason, long stateSize) throws Exception {
+        return JSON.readTree("{\"counts\":{\"completed\":3,\"failed\":" + failed + "},\"latest\":{\"failed\":{\"id\":"
+                + latestFailedId + ",\"state_size\":" + stateSize + ",\"checkpointed_size\":0,\"failure_message\":"
+                + JSON.writeValueAsString(reason) + "}}}");
+    }
+
+    @Test
+    void printsEachFailedCheckpointOnceWithSizeReasonAndWhatToSet() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CheckpointWatch watch = new CheckpointWatch(URI.create("http://127.0.0.1:1/"), "job", "file:///ck", 3, out);
+        String memory = "java.io.IOException: Size of the state is larger than the maximum permitted memory-backed state. "
+                + "Size=7225544, maxSize=5242880.\n\tat a.b.C(C.java:1)";
+        watch.report(stats(0, 0, "", 0));
+        watch.report(stats(1, 4, memory, 7_225_544));
+        watch.report(stats(1, 4, memory, 7_225_544)); // polled again: nothing new
+        watch.report(stats(2, 5, "Checkpoint expired before completing.", 2048));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        String[] lines = text.split("\n");
+        assertEquals(4, lines.length, text);
+        assertTrue(lines[0].startsWith("checkpoint 4 failed (6.9 MB written): java.io.IOException: Size of the state"), lines[0]);
+        assertTrue(lines[1].contains("set --checkpoint-dir to a directory"), lines[1]);
+        assertTrue(lines[1].contains("After 4 failed in a row the job restarts"), lines[1]);
+        assertTrue(lines[2].startsWith("checkpoint 5 failed (2.0 kB written): Checkpoint expired"), lines[2]);
+        assertTrue(lines[3].contains("a larger --checkpoint-interval-ms"), lines[3]);
+        assertTrue(!text.contains("\tat "), "no stack trace: " + text);
+    }
+}
