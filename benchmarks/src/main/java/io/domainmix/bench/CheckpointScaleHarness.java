@@ -79,6 +79,8 @@ public final class CheckpointScaleHarness {
     private Path out = Path.of("target", "checkpoint-scale.md");
     private final List<String> extraJobOptions = new ArrayList<>();
     private String bootstrapServers;
+    private String evaluateTopic;
+    private Path truthFile;
 
     /** One row of the table. */
     record Row(int dim, int domains, String backend, long examples, String outcome, long completed, long failed,
@@ -88,7 +90,11 @@ public final class CheckpointScaleHarness {
     public static void main(String[] args) throws Exception {
         CheckpointScaleHarness h = new CheckpointScaleHarness();
         h.parse(args);
-        h.run();
+        if (h.evaluateTopic != null) {
+            h.evaluate();
+        } else {
+            h.run();
+        }
         System.exit(0); // Flink's and Kafka's non-daemon threads must not keep the JVM alive
     }
 
@@ -104,6 +110,8 @@ public final class CheckpointScaleHarness {
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--bootstrap-servers" -> bootstrapServers = args[++i];
+                case "--evaluate" -> evaluateTopic = args[++i];
+                case "--truth" -> truthFile = Path.of(args[++i]);
                 case "--job-option" -> {
                     String[] kv = args[++i].split("=", 2);
                     extraJobOptions.add("--" + kv[0]);
@@ -153,6 +161,28 @@ public final class CheckpointScaleHarness {
             }
         }
         System.out.println("table: " + out.toAbsolutePath());
+    }
+
+    /**
+     * A finished run judged against its ground truth ({@code --evaluate SNAPSHOT_TOPIC --truth FILE
+     * --bootstrap-servers ...}, the truth file of {@code produce synthetic}): the domains in its
+     * newest snapshot, and the Spearman correlation of their λ with 1/σ².
+     */
+    void evaluate() throws Exception {
+        if (truthFile == null || bootstrapServers == null) {
+            throw new IllegalArgumentException("--evaluate needs --truth FILE and --bootstrap-servers");
+        }
+        Map<String, Double> noise = new HashMap<>();
+        for (JsonNode d : JSON.readTree(truthFile.toFile()).path("domains")) {
+            noise.put(d.path("name").asText(), d.path("noise").asDouble());
+        }
+        PublishedSnapshot last = lastSnapshot(evaluateTopic);
+        if (last == null) {
+            throw new IllegalStateException("no snapshot in " + evaluateTopic);
+        }
+        System.out.printf(Locale.ROOT, "%s: snapshot %d%s, %,d examples seen, %,d domains (%,d in the truth); "
+                        + "Spearman of λ with 1/σ²: %.3f%n", evaluateTopic, last.snapshot.version, last.last ? " (final)" : "",
+                last.snapshot.examplesSeen, last.snapshot.domains.length, noise.size(), spearmanWithInverseNoise(last, noise));
     }
 
     /** The plan's examples, binary-encoded and without keys, into one topic; returns how many. */

@@ -90,7 +90,12 @@ final class TrainCommand implements Callable<Integer> {
         try (CheckpointWatch watch = new CheckpointWatch(URI.create("http://127.0.0.1:" + port + "/"),
                 job.getJobID().toString(), checkpointDir, options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS),
                 System.out).start(Duration.ofSeconds(1))) {
-            job.getJobExecutionResult().get();
+            try {
+                job.getJobExecutionResult().get();
+            } finally {
+                watch.poll(); // the numbers at the end, while the finished job's statistics are still served
+                System.out.println("domainmix train: checkpoints " + watch.summary());
+            }
         }
         System.out.println("domainmix train: finished");
         return 0;

@@ -32,6 +32,7 @@ public final class CheckpointWatch implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile JsonNode lastStats;
     private long reportedFailures;
     private long lastReportedId = -1;
 
@@ -52,12 +53,14 @@ public final class CheckpointWatch implements AutoCloseable {
         return this;
     }
 
-    void poll() {
+    public void poll() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(checkpoints).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
-                report(JSON.readTree(r.body()));
+                JsonNode stats = JSON.readTree(r.body());
+                lastStats = stats;
+                report(stats);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,6 +103,26 @@ public final class CheckpointWatch implements AutoCloseable {
                         + "After %d failed in a row the job restarts from its last completed checkpoint "
                         + "(--tolerable-failed-checkpoints).",
                 failedCheckpoint.path("id").asLong(), size(bytes), firstLine(reason), advice, tolerable + 1);
+    }
+
+    /** The checkpoints as last seen: completed and failed, and the newest completed one's size and duration. */
+    public String summary() {
+        return summary(lastStats);
+    }
+
+    static String summary(JsonNode stats) {
+        if (stats == null) {
+            return "no checkpoint statistics seen";
+        }
+        JsonNode counts = stats.path("counts");
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed, %d failed",
+                counts.path("completed").asLong(), counts.path("failed").asLong()));
+        JsonNode latest = stats.path("latest").path("completed");
+        if (latest.isObject()) {
+            b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),
+                    latest.path("end_to_end_duration").asLong() / 1000.0));
+        }
+        return b.toString();
     }
 
     static String size(long bytes) {

@@ -43,4 +43,12 @@ class CheckpointWatchTest {
         assertTrue(lines[3].contains("a larger --checkpoint-interval-ms"), lines[3]);
         assertTrue(!text.contains("\tat "), "no stack trace: " + text);
     }
+
+    @Test
+    void summarySaysCompletedFailedAndTheLastOnesSizeAndTime() throws Exception {
+        assertEquals("no checkpoint statistics seen", CheckpointWatch.summary(null));
+        JsonNode stats = JSON.readTree("{\"counts\":{\"completed\":12,\"failed\":1},\"latest\":{\"completed\":"
+                + "{\"id\":13,\"checkpointed_size\":7249906,\"end_to_end_duration\":79}}}");
+        assertEquals("12 completed, 1 failed (the last: 6.9 MB in 0.1 s)", CheckpointWatch.summary(stats));
+    }
 }
