@@ -80,6 +80,9 @@ public final class CheckpointScaleHarness {
     private final List<String> extraJobOptions = new ArrayList<>();
     private String bootstrapServers;
     private String evaluateTopic;
+    private String jobHeap = "4g";
+    /** {@code d,K,backend,topic,examples}: run one job in this JVM and print its row (the child's task). */
+    private String runOne;
     private Path truthFile;
 
     /** One row of the table. */
@@ -92,6 +95,11 @@ public final class CheckpointScaleHarness {
         h.parse(args);
         if (h.evaluateTopic != null) {
             h.evaluate();
+        } else if (h.runOne != null) {
+            String[] f = h.runOne.split(",");
+            SyntheticPlan plan = plan(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[4]));
+            Row row = h.runJob(plan, f[3], plan.totalCount(), f[2]);
+            System.out.println(ROW + JSON.writeValueAsString(row));
         } else {
             h.run();
         }
@@ -111,6 +119,8 @@ public final class CheckpointScaleHarness {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--bootstrap-servers" -> bootstrapServers = args[++i];
                 case "--evaluate" -> evaluateTopic = args[++i];
+                case "--job-heap" -> jobHeap = args[++i];
+                case "--run-one" -> runOne = args[++i];
                 case "--truth" -> truthFile = Path.of(args[++i]);
                 case "--job-option" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -141,18 +151,24 @@ public final class CheckpointScaleHarness {
                 broker = BrokerProcess.start("1g", brokerDir);
                 bootstrapServers = broker.bootstrapServers();
             }
+            // smallest state first: a run that exhausts its heap ends only its own JVM, but later
+            // rows should not wait behind it
+            List<int[]> configurations = new ArrayList<>();
             for (int d : dims) {
                 for (int k : domainCounts) {
-                    SyntheticPlan plan = SyntheticPlan.ofNoiseLevels("scale", ModelType.LINEAR, d, SEED, k, 0,
-                            Math.max(20, examples / k));
-                    String topic = "scale-d" + d + "-k" + k + "-" + UUID.randomUUID().toString().substring(0, 6);
-                    long produced = produce(plan, topic);
-                    for (String backend : backends) {
-                        Row row = runJob(plan, topic, produced, backend);
-                        rows.add(row);
-                        System.out.println(line(row));
-                        write(rows);
-                    }
+                    configurations.add(new int[] {d, k});
+                }
+            }
+            configurations.sort(java.util.Comparator.comparingLong(c -> (long) c[0] * c[1]));
+            for (int[] c : configurations) {
+                SyntheticPlan plan = plan(c[0], c[1], examples);
+                String topic = "scale-d" + c[0] + "-k" + c[1] + "-" + UUID.randomUUID().toString().substring(0, 6);
+                long produced = produce(plan, topic);
+                for (String backend : backends) {
+                    Row row = runInChild(plan, topic, produced, backend);
+                    rows.add(row);
+                    System.out.println(line(row));
+                    write(rows);
                 }
             }
         } finally {
@@ -183,6 +199,51 @@ public final class CheckpointScaleHarness {
         System.out.printf(Locale.ROOT, "%s: snapshot %d%s, %,d examples seen, %,d domains (%,d in the truth); "
                         + "Spearman of λ with 1/σ²: %.3f%n", evaluateTopic, last.snapshot.version, last.last ? " (final)" : "",
                 last.snapshot.examplesSeen, last.snapshot.domains.length, noise.size(), spearmanWithInverseNoise(last, noise));
+    }
+
+    private static final String ROW = "checkpoint-scale row: ";
+
+    static SyntheticPlan plan(int d, int k, long examples) {
+        return SyntheticPlan.ofNoiseLevels("scale", ModelType.LINEAR, d, SEED, k, 0, Math.max(20, examples / k));
+    }
+
+    /**
+     * One run in its own JVM ({@code --job-heap}), so that the heap measured is the job's alone,
+     * and a run that exhausts it is recorded as such instead of ending the harness.
+     */
+    private Row runInChild(SyntheticPlan plan, String topic, long produced, String backend) throws Exception {
+        int d = plan.dimension();
+        int k = plan.domains().size();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + jobHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                CheckpointScaleHarness.class.getName(), "--bootstrap-servers", bootstrapServers,
+                "--seconds", String.valueOf(seconds), "--checkpoint-interval-ms", String.valueOf(checkpointIntervalMs),
+                "--run-one", d + "," + k + "," + backend + "," + topic + "," + examples));
+        for (int i = 0; i < extraJobOptions.size(); i += 2) {
+            cmd.add("--job-option");
+            cmd.add(extraJobOptions.get(i).substring(2) + "=" + extraJobOptions.get(i + 1));
+        }
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Row row = null;
+        String lastLine = "";
+        try (java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) {
+                if (l.startsWith(ROW)) {
+                    row = JSON.readValue(l.substring(ROW.length()), Row.class);
+                } else if (!l.isBlank()) {
+                    lastLine = l;
+                }
+            }
+        }
+        int code = child.waitFor();
+        if (row != null) {
+            return row;
+        }
+        String why = lastLine.contains("OutOfMemoryError") || code == 3
+                ? "out of memory with -Xmx" + jobHeap : "job JVM exited with code " + code + ": " + lastLine;
+        return new Row(d, k, backend, produced, why.replace('|', '/'), 0, 0, 0, 0, 0, 0, 0, 0, Double.NaN);
     }
 
     /** The plan's examples, binary-encoded and without keys, into one topic; returns how many. */
