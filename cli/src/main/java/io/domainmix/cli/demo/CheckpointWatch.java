@@ -85,9 +85,24 @@ public final class CheckpointWatch implements AutoCloseable {
         out.println(message(latest, checkpointDir, tolerable));
     }
 
+    /**
+     * Whether Flink declined the checkpoint because tasks were starting or finishing (the end of
+     * a bounded input): nothing is wrong, and Flink does not count these towards the tolerable
+     * failures.
+     */
+    static boolean whileTasksStartOrFinish(String reason) {
+        return reason.contains("task is closing") || reason.contains("tasks not ready")
+                || reason.contains("Coordinator is suspending") || reason.contains("not all required tasks")
+                || reason.contains("is not being executed at the moment");
+    }
+
     /** The plain-language line for one failed checkpoint (REST's {@code latest.failed} entry). */
     static String message(JsonNode failedCheckpoint, String checkpointDir, int tolerable) {
         String reason = failedCheckpoint.path("failure_message").asText("no reason given");
+        if (whileTasksStartOrFinish(reason)) {
+            return String.format(Locale.ROOT, "checkpoint %d was declined while tasks started or finished (%s); "
+                    + "nothing to set: the next one includes everything.", failedCheckpoint.path("id").asLong(), firstLine(reason));
+        }
         long bytes = Math.max(failedCheckpoint.path("state_size").asLong(), failedCheckpoint.path("checkpointed_size").asLong());
         String advice;
         if (reason.contains("maximum permitted memory-backed state")) {
@@ -117,6 +132,18 @@ public final class CheckpointWatch implements AutoCloseable {
         JsonNode counts = stats.path("counts");
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed, %d failed",
                 counts.path("completed").asLong(), counts.path("failed").asLong()));
+        long failedInHistory = 0;
+        long declined = 0;
+        for (JsonNode h : stats.path("history")) {
+            if ("FAILED".equals(h.path("status").asText())) {
+                failedInHistory++;
+                declined += whileTasksStartOrFinish(h.path("failure_message").asText()) ? 1 : 0;
+            }
+        }
+        if (declined > 0) {
+            b.append(String.format(Locale.ROOT, " (of the last %d failed, %d declined while tasks started or finished)",
+                    failedInHistory, declined));
+        }
         JsonNode latest = stats.path("latest").path("completed");
         if (latest.isObject()) {
             b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),

@@ -51,4 +51,20 @@ class CheckpointWatchTest {
                 + "{\"id\":13,\"checkpointed_size\":7249906,\"end_to_end_duration\":79}}}");
         assertEquals("12 completed, 1 failed (the last: 6.9 MB in 0.1 s)", CheckpointWatch.summary(stats));
     }
+
+    @Test
+    void checkpointsDeclinedWhileABoundedJobFinishesAreSaidToNeedNothing() throws Exception {
+        JsonNode failed = JSON.readTree("{\"id\":7,\"state_size\":1400,\"failure_message\":"
+                + "\"Checkpoint was declined (task is closing)\"}");
+        String line = CheckpointWatch.message(failed, "file:///ck", 3);
+        assertEquals("checkpoint 7 was declined while tasks started or finished (Checkpoint was declined (task is closing)); "
+                + "nothing to set: the next one includes everything.", line);
+        JsonNode stats = JSON.readTree("{\"counts\":{\"completed\":6,\"failed\":3},\"history\":["
+                + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint was declined (task is closing)\"},"
+                + "{\"status\":\"COMPLETED\"},"
+                + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint was declined (tasks not ready)\"},"
+                + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint expired before completing.\"}]}");
+        assertEquals("6 completed, 3 failed (of the last 3 failed, 2 declined while tasks started or finished)",
+                CheckpointWatch.summary(stats));
+    }
 }
