@@ -14,13 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -44,44 +38,11 @@ class BackendsITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger COMPLETED_CHECKPOINTS = new AtomicInteger();
-
-    /** Throws once, after a checkpoint has completed and this subtask has passed on {@code after} records. */
-    static final class FailAfterCheckpoint implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
-        private final long after;
-        private long seen;
-
-        FailAfterCheckpoint(long after) {
-            this.after = after;
-        }
-
-        @Override
-        public RawRecord map(RawRecord r) throws Exception {
-            seen++;
-            if (!FAILED.get()) {
-                if (seen % 1000 == 0) {
-                    Thread.sleep(10); // slow the first attempt so that checkpoints complete mid-stream
-                }
-                if (seen >= after && COMPLETED_CHECKPOINTS.get() >= 1 && FAILED.compareAndSet(false, true)) {
-                    throw new IllegalStateException("injected failure after " + seen + " records");
-                }
-            }
-            return r;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            COMPLETED_CHECKPOINTS.incrementAndGet();
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(JobOptions.StateBackendKind.class)
     void restoresFromTheLastCheckpointWithExactCounts(JobOptions.StateBackendKind backend, @TempDir Path checkpoints,
                                                       @InjectClusterClient ClusterClient<?> cluster) throws Exception {
-        FAILED.set(false);
-        COMPLETED_CHECKPOINTS.set(0);
+        FailOnceAfterCheckpoint.reset();
         long total = 40_000;
         String prefix = TestKafka.unique("backend-" + backend.flinkName());
         TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2");
@@ -97,20 +58,16 @@ class BackendsITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        env.configure(conf);
+        FailOnceAfterCheckpoint.restartTwice(env);
         DomainMixJob.createOutputTopics(options);
         DomainMixJob.configure(env, options);
         DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options)
-                .map(new FailAfterCheckpoint(total / 4)).name("fail once");
+                .map(new FailOnceAfterCheckpoint(total / 4, 1000, 10)).name("fail once");
         DomainMixJob.build(options, records, DomainMixJob.kafkaFeedback(env, options), DomainMixJob.kafkaSinks(options));
         JobClient job = env.executeAsync(options.jobName());
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        assertTrue(FAILED.get(), "the failure was injected");
+        assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
         JsonNode config = rest(cluster, "/jobs/" + job.getJobID() + "/checkpoints/config");
         String expectedBackend = Map.of(JobOptions.StateBackendKind.HASHMAP, "HashMapStateBackend",
                 JobOptions.StateBackendKind.ROCKSDB, "EmbeddedRocksDBStateBackend",
