@@ -16,12 +16,15 @@ import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import io.domainmix.testkit.KafkaBrokerProcess;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -145,11 +149,11 @@ public final class ThroughputHarness {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Path dataDir = Files.createTempDirectory("domainmix-bench-kafka");
-        BrokerProcess child = null;
+        KafkaBrokerProcess child = null;
         try {
             if (bootstrapServers == null) {
                 long t0 = System.nanoTime();
-                child = BrokerProcess.start(brokerHeap, dataDir);
+                child = KafkaBrokerProcess.start(dataDir, System.getProperty("java.class.path"), null, brokerHeap);
                 bootstrapServers = child.bootstrapServers();
                 broker = ProcessHandle.of(child.pid()).orElse(null);
                 System.out.printf(Locale.ROOT, "broker (child process, -Xmx%s) ready in %.1f s at %s%n", brokerHeap,
@@ -258,7 +262,16 @@ public final class ThroughputHarness {
             if (child != null) {
                 child.close();
             }
-            LocalBroker.deleteRecursively(dataDir);
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

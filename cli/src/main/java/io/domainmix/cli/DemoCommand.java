@@ -192,7 +192,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<Experiment> experiments() {
-        List<String> names = "all".equalsIgnoreCase(experiment) ? Experiment.names() : List.of(experiment);
+        List<String> names = "all".equalsIgnoreCase(experiment) ? Experiment.paperNames() : List.of(experiment);
         List<Experiment> list = new ArrayList<>();
         for (String n : names) {
             list.add(Experiment.named(n, dim));

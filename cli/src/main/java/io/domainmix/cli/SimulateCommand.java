@@ -43,8 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1", paramLabel = "B", description = "Slots per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--dim", defaultValue = "20", paramLabel = "d", description = "Feature dimension (default: ${DEFAULT-VALUE}).")
-    int dim;
+    @Option(names = "--dim", paramLabel = "d",
+            description = "Feature dimension (default: the experiment's: 2 for offset-noise, 20 for the others).")
+    Integer dim;
 
     @Option(names = "--policies", paramLabel = "LIST",
             description = "Comma-separated LOSS+SAMPLING[:conflated] or conflated-SAMPLING "
@@ -73,7 +74,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Experiment exp = Experiment.named(experiment, dim);
+        Experiment exp = Experiment.named(experiment, dim != null ? dim : Experiment.defaultDimension(experiment));
         SimulationSettings s = new SimulationSettings();
         s.examples = examples;
         s.seeds = seeds;

@@ -1,5 +1,6 @@
 package io.domainmix.e2e;
 
+import io.domainmix.testkit.KafkaBrokerProcess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
@@ -22,7 +23,7 @@ public final class BrokerAndCluster implements AutoCloseable {
     /** Fixtures under {@code target/e2e/<name>/kafka} and {@code .../flink}; {@code cluster} adjusts the cluster's configuration. */
     public static BrokerAndCluster start(String name, UnaryOperator<FlinkStandaloneCluster.Builder> cluster) {
         CompletableFuture<KafkaBrokerProcess> broker = CompletableFuture.supplyAsync(
-                () -> KafkaBrokerProcess.start(E2EEnvironment.freshDirectory(name + "/kafka")));
+                () -> KafkaBrokerProcess.start(E2EEnvironment.freshDirectory(name + "/kafka"), E2EEnvironment.brokerClasspath()));
         FlinkStandaloneCluster flink;
         try {
             flink = cluster.apply(FlinkStandaloneCluster.builder(E2EEnvironment.freshDirectory(name + "/flink"))).start();

@@ -10,6 +10,8 @@ import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.synth.GroundTruth;
+import io.domainmix.testkit.Await;
+import io.domainmix.testkit.KafkaBrokerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

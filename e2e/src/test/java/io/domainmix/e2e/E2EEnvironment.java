@@ -1,5 +1,6 @@
 package io.domainmix.e2e;
 
+import io.domainmix.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

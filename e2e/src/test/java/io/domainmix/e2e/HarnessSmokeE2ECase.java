@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.domainmix.testkit.KafkaBrokerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.domainmix.e2e;
 
+import io.domainmix.testkit.ChildProcess;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,5 +1,6 @@
 package io.domainmix.e2e;
 
+import io.domainmix.testkit.ChildProcess;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

@@ -63,7 +63,7 @@ public final class DomainPlan {
     }
 
     /**
-     * Parses {@code name=a,scale=1,noise=20,flip=0.1,rate=1000,count=5000,delay=0}. Keys not given
+     * Parses {@code name=a,scale=1,noise=20,flip=0.1,rate=1000,count=5000,delay=0,offset=0}. Keys not given
      * are taken from {@code base} when it is not null (an experiment's domain of the same name),
      * else from the defaults (scale 1, noise 1, flip 0, and the given default rate and count).
      *
@@ -95,14 +95,15 @@ public final class DomainPlan {
         double rate = number(kv, "rate", base == null ? defaultRate : base.rate(), text);
         double countValue = number(kv, "count", base == null ? defaultCount : base.count(), text);
         double delay = number(kv, "delay", base == null ? 0.0 : base.delaySeconds(), text);
+        double offset = number(kv, "offset", b == null ? 0.0 : b.labelOffset(), text);
         if (!kv.isEmpty()) {
             throw new IllegalArgumentException("domain '" + text + "': unknown key(s) " + kv.keySet()
-                    + "; allowed: name, scale, noise, flip, rate, count, delay");
+                    + "; allowed: name, scale, noise, flip, rate, count, delay, offset");
         }
         if (countValue != Math.rint(countValue)) {
             throw new IllegalArgumentException("domain '" + text + "': count must be a whole number: " + countValue);
         }
-        return new DomainPlan(new DomainSpec(name, scale, noise, flip, 1.0), rate, (long) countValue, delay);
+        return new DomainPlan(new DomainSpec(name, scale, noise, flip, 1.0, offset), rate, (long) countValue, delay);
     }
 
     /** This plan with the schedule replaced (generator settings kept). */

@@ -21,6 +21,8 @@ import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.synth.SyntheticDomain;
 import io.domainmix.producers.file.BadLine;
 import io.domainmix.producers.file.FileExamples;
+import io.domainmix.testkit.InProcessKafka;
+import io.domainmix.testkit.KafkaTopics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +36,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Both producers against a real in-process KRaft broker. */
 class ProducersITCase {
-    private static TestBroker broker;
+    private static InProcessKafka broker;
 
     @TempDir
     Path dir;
@@ -52,15 +53,9 @@ class ProducersITCase {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = TestBroker.start();
+        broker = InProcessKafka.shared();
     }
 
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private KafkaTarget target() {
         return new KafkaTarget(broker.bootstrapServers(), Map.of(), Optional.of(2), Optional.empty(), true);
@@ -80,7 +75,7 @@ class ProducersITCase {
 
     @Test
     void syntheticRunLandsExactCountsInPerDomainTopicsWithDomainKeys() throws Exception {
-        String prefix = TestBroker.uniquePrefix("syn");
+        String prefix = KafkaTopics.unique("syn");
         SyntheticPlan plan = SyntheticPlan.ofDomainOptions("three", ModelType.LINEAR, 3, 17, List.of(
                 "name=a,scale=1,noise=1,rate=0,count=700",
                 "name=b,scale=100,noise=1,rate=2000,count=400",
@@ -101,8 +96,8 @@ class ProducersITCase {
         for (int k = 0; k < 3; k++) {
             DomainPlan d = plan.domains().get(k);
             String topic = prefix + "." + d.name();
-            assertEquals(d.count(), broker.endOffset(topic), "records ever written to " + topic);
-            List<Example> got = decodeAll(broker.readAll(topic), 3, null);
+            assertEquals(d.count(), broker.topics().endOffset(topic), "records ever written to " + topic);
+            List<Example> got = decodeAll(broker.topics().readCommitted(topic), 3, null);
             assertEquals(d.count(), got.size());
             Set<String> ids = new HashSet<>();
             for (Example e : got) {
@@ -124,7 +119,7 @@ class ProducersITCase {
         }
 
         // the ground truth: in the file and once in the truth topic, keyed by the run name
-        List<ConsumerRecord<String, byte[]>> truthRecords = broker.readAll(prefix + "-truth");
+        List<ConsumerRecord<String, byte[]>> truthRecords = broker.topics().readCommitted(prefix + "-truth");
         assertEquals(1, truthRecords.size());
         assertEquals("three", truthRecords.get(0).key());
         ObjectMapper json = new ObjectMapper();
@@ -140,14 +135,14 @@ class ProducersITCase {
 
     @Test
     void sharedTopicCarriesTheDomainInKeyAndRecord() throws Exception {
-        String prefix = TestBroker.uniquePrefix("shared");
+        String prefix = KafkaTopics.unique("shared");
         SyntheticPlan plan = SyntheticPlan.ofExperiment("logistic-mixed", 4, 3, 0, 250);
         TopicLayout layout = TopicLayout.shared(prefix + "-all", prefix, null);
         SyntheticProducer producer = new SyntheticProducer(plan, target(), layout, null, output);
         producer.run();
         assertTrue(producer.summary().succeeded(), producer.summary().oneLine());
 
-        List<ConsumerRecord<String, byte[]>> records = broker.readAll(prefix + "-all");
+        List<ConsumerRecord<String, byte[]>> records = broker.topics().readCommitted(prefix + "-all");
         assertEquals(500, records.size());
         ExampleJsonCodec codec = new ExampleJsonCodec(new ExampleSchema(4, LabelKind.BINARY));
         Map<String, Integer> perKey = new HashMap<>();
@@ -159,12 +154,12 @@ class ProducersITCase {
             perKey.merge(r.key(), 1, Integer::sum);
         }
         assertEquals(Map.of("d1", 250, "d2", 250), perKey);
-        assertFalse(broker.topics().contains(prefix + "-truth"), "no truth topic when none is asked for");
+        assertFalse(broker.topics().names().contains(prefix + "-truth"), "no truth topic when none is asked for");
     }
 
     @Test
     void binaryFormatRecordsDecodeToTheSameExamplesAsJson() throws Exception {
-        String prefix = TestBroker.uniquePrefix("binary");
+        String prefix = KafkaTopics.unique("binary");
         SyntheticPlan plan = SyntheticPlan.ofExperiment("linear-noise", 5, 9, 0, 300);
         for (WireFormat f : WireFormat.values()) {
             TopicLayout layout = TopicLayout.perDomain(prefix + "-" + f, null).withFormat(f);
@@ -175,10 +170,10 @@ class ProducersITCase {
         ExampleSchema schema = new ExampleSchema(5, LabelKind.REAL);
         ExampleBinaryCodec binary = new ExampleBinaryCodec(schema);
         for (String d : List.of("d1", "d2")) {
-            List<ConsumerRecord<String, byte[]>> records = broker.readAll(prefix + "-binary." + d);
+            List<ConsumerRecord<String, byte[]>> records = broker.topics().readCommitted(prefix + "-binary." + d);
             assertEquals(300, records.size());
             Map<String, Example> fromJson = new HashMap<>();
-            decodeAll(broker.readAll(prefix + "-json." + d), 5, null).forEach(e -> fromJson.put(e.id, e));
+            decodeAll(broker.topics().readCommitted(prefix + "-json." + d), 5, null).forEach(e -> fromJson.put(e.id, e));
             for (ConsumerRecord<String, byte[]> r : records) {
                 assertTrue(ExampleBinaryCodec.isBinary(r.value()), "a binary record");
                 DecodeResult got = binary.decode(r.value(), null, null);
@@ -193,14 +188,14 @@ class ProducersITCase {
 
     @Test
     void withoutKeysADomainSpreadsOverItsTopicsPartitions() throws Exception {
-        String prefix = TestBroker.uniquePrefix("nokeys");
+        String prefix = KafkaTopics.unique("nokeys");
         SyntheticPlan plan = SyntheticPlan.ofExperiment("linear-noise", 5, 4, 0, 2000);
         TopicLayout layout = TopicLayout.perDomain(prefix, null).withoutKeys();
         SyntheticProducer producer = new SyntheticProducer(plan, target(), layout, null, output);
         producer.run();
         assertTrue(producer.summary().succeeded(), producer.summary().oneLine());
         for (String d : List.of("d1", "d2")) {
-            List<ConsumerRecord<String, byte[]>> records = broker.readAll(prefix + "." + d);
+            List<ConsumerRecord<String, byte[]>> records = broker.topics().readCommitted(prefix + "." + d);
             assertEquals(2000, records.size());
             assertTrue(records.stream().allMatch(r -> r.key() == null), "no keys");
             // the sticky partitioner moves on after every full batch: about 20 moves here
@@ -232,7 +227,7 @@ class ProducersITCase {
     @Test
     void fileReplayLandsEveryGoodLineAndReportsTheBadOnes() throws Exception {
         Path csv = Files.writeString(dir.resolve("demand.csv"), CSV);
-        String prefix = TestBroker.uniquePrefix("file");
+        String prefix = KafkaTopics.unique("file");
         FileExamples.Options o = new FileExamples.Options();
         o.file = csv;
         o.domainColumn = "city";
@@ -260,7 +255,7 @@ class ProducersITCase {
 
         Map<String, List<Example>> got = new HashMap<>();
         for (String city : List.of("oslo", "lima", "rome")) {
-            got.put(city, decodeAll(broker.readAll(prefix + "." + city), 2, null));
+            got.put(city, decodeAll(broker.topics().readCommitted(prefix + "." + city), 2, null));
         }
         assertEquals(2, got.get("oslo").size());
         assertEquals("demand.csv:2", got.get("oslo").get(0).id);
@@ -275,7 +270,7 @@ class ProducersITCase {
     @Test
     void strictReplayStopsAtTheFirstBadLineAfterDeliveringTheLinesBeforeIt() throws Exception {
         Path csv = Files.writeString(dir.resolve("demand.csv"), CSV);
-        String prefix = TestBroker.uniquePrefix("strict");
+        String prefix = KafkaTopics.unique("strict");
         FileExamples.Options o = new FileExamples.Options();
         o.file = csv;
         o.domainColumn = "city";
@@ -290,12 +285,12 @@ class ProducersITCase {
         assertNotNull(s.error());
         assertTrue(s.error().startsWith("demand.csv line 4: not a number"), s.error());
         assertEquals(2, s.deliveredTotal());
-        assertEquals(2, broker.readAll(prefix + "-all").size());
+        assertEquals(2, broker.topics().readCommitted(prefix + "-all").size());
     }
 
     @Test
     void closeStopsAnEndlessRunAndEverythingSentIsDelivered() throws Exception {
-        String prefix = TestBroker.uniquePrefix("stop");
+        String prefix = KafkaTopics.unique("stop");
         SyntheticPlan plan = SyntheticPlan.ofDomainOptions("endless", ModelType.LINEAR, 2, 1,
                 List.of("name=x,rate=3000,count=0", "name=y,rate=1000,count=0"), 0, 0);
         SyntheticProducer producer = new SyntheticProducer(plan, target(), TopicLayout.perDomain(prefix, null), null, output);
@@ -315,8 +310,8 @@ class ProducersITCase {
         assertEquals(0, s.failed());
         long x = s.delivered().get("x");
         long y = s.delivered().get("y");
-        assertEquals(x, broker.endOffset(prefix + ".x"), "every example sent before the stop is in the topic");
-        assertEquals(y, broker.endOffset(prefix + ".y"));
+        assertEquals(x, broker.topics().endOffset(prefix + ".x"), "every example sent before the stop is in the topic");
+        assertEquals(y, broker.topics().endOffset(prefix + ".y"));
         assertTrue(x + y >= 2000, "x " + x + ", y " + y);
         assertEquals(3.0, (double) x / y, 0.3, "paced 3:1, x " + x + ", y " + y);
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("stopped before the end"));

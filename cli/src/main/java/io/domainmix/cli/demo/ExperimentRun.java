@@ -174,6 +174,7 @@ public final class ExperimentRun {
                 "--bounded",
                 "--model", e.modelType().optionName(),
                 "--dim", String.valueOf(e.dimension()),
+                "--intercept", String.valueOf(e.intercept()),
                 "--loss-weights", p.loss().optionName(),
                 "--sampling", p.sampling().optionName(),
                 "--importance", p.mode().optionName(),

@@ -141,9 +141,10 @@ public final class Simulator {
         double[] theta = trainer.averagedTheta().clone();
         double error = Double.NaN;
         double cosine = Double.NaN;
-        if (experiment.modelType() != ModelType.MLP) {
-            error = distance(theta, truth.theta);
-            cosine = cosineDistance(theta, truth.theta);
+        double[] trueTheta = experiment.trueParameters(truth);
+        if (trueTheta != null) {
+            error = distance(theta, trueTheta);
+            cosine = cosineDistance(theta, trueTheta);
         }
         double heldOut = heldOutLoss(experiment, truth, seed, s.heldOutPerDomain, model, theta);
         double[] lambda = inExperimentOrder(experiment, trainer.domains(), trainer.lossWeights());
@@ -159,7 +160,7 @@ public final class Simulator {
         List<DomainSpec> specs = experiment.domains();
         List<FglsStatistics> stats = new ArrayList<>();
         for (int k = 0; k < specs.size(); k++) {
-            stats.add(new FglsStatistics(experiment.dimension(), false));
+            stats.add(new FglsStatistics(experiment.dimension(), experiment.intercept()));
         }
         for (long i = 0; i < s.examples; i++) {
             int k = arrivals.nextDomain();
@@ -183,9 +184,10 @@ public final class Simulator {
         for (int i = 0; i < k; i++) {
             fglsWeights[i] /= z;
         }
-        double fgls = distance(FglsEstimator.weightedSolve(stats, fglsWeights), truth.theta);
-        double gls = distance(FglsEstimator.weightedSolve(stats, inverseTrueNoise), truth.theta);
-        double ols = distance(FglsEstimator.weightedSolve(stats, ones), truth.theta);
+        double[] trueTheta = experiment.trueParameters(truth);
+        double fgls = distanceOrNaN(FglsEstimator.weightedSolve(stats, fglsWeights), trueTheta);
+        double gls = distanceOrNaN(FglsEstimator.weightedSolve(stats, inverseTrueNoise), trueTheta);
+        double ols = distanceOrNaN(FglsEstimator.weightedSolve(stats, ones), trueTheta);
         return new ClosedForm(fgls, gls, ols, fglsWeights);
     }
 
@@ -318,6 +320,10 @@ public final class Simulator {
             }
         }
         return out;
+    }
+
+    private static double distanceOrNaN(double[] a, double[] b) {
+        return b == null ? Double.NaN : distance(a, b);
     }
 
     public static double distance(double[] a, double[] b) {

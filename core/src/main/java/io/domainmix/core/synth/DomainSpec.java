@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * One synthetic domain: features {@code x ~ N(0, C I_d)}, label noise σ² (regression) or a
- * label-flip probability q (binary labels), and an arrival rate relative to the other domains.
+ * label-flip probability q (binary labels), an arrival rate relative to the other domains, and a
+ * label offset added to every regression label (0 unless given: real labels are rarely centred).
  */
 public final class DomainSpec implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -14,8 +15,14 @@ public final class DomainSpec implements Serializable {
     private final double noiseVariance;
     private final double flipRate;
     private final double relativeRate;
+    private final double labelOffset;
 
     public DomainSpec(String name, double featureScale, double noiseVariance, double flipRate, double relativeRate) {
+        this(name, featureScale, noiseVariance, flipRate, relativeRate, 0.0);
+    }
+
+    public DomainSpec(String name, double featureScale, double noiseVariance, double flipRate, double relativeRate,
+                      double labelOffset) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a domain needs a name");
         }
@@ -31,15 +38,27 @@ public final class DomainSpec implements Serializable {
         if (!(relativeRate > 0)) {
             throw new IllegalArgumentException("relative rate of domain " + name + " must be > 0: " + relativeRate);
         }
+        if (!Double.isFinite(labelOffset)) {
+            throw new IllegalArgumentException("label offset of domain " + name + " must be finite: " + labelOffset);
+        }
+        if (labelOffset != 0 && flipRate > 0) {
+            throw new IllegalArgumentException("domain " + name + ": a label offset applies to regression labels, not to flipped binary ones");
+        }
         this.name = name;
         this.featureScale = featureScale;
         this.noiseVariance = noiseVariance;
         this.flipRate = flipRate;
         this.relativeRate = relativeRate;
+        this.labelOffset = labelOffset;
     }
 
     public static DomainSpec regression(String name, double featureScale, double noiseVariance) {
         return new DomainSpec(name, featureScale, noiseVariance, 0.0, 1.0);
+    }
+
+    /** A regression domain whose labels are shifted by {@code labelOffset}. */
+    public static DomainSpec regression(String name, double featureScale, double noiseVariance, double labelOffset) {
+        return new DomainSpec(name, featureScale, noiseVariance, 0.0, 1.0, labelOffset);
     }
 
     public static DomainSpec classification(String name, double featureScale, double flipRate) {
@@ -69,8 +88,14 @@ public final class DomainSpec implements Serializable {
         return relativeRate;
     }
 
+    /** Added to every regression label, noisy or clean. */
+    public double labelOffset() {
+        return labelOffset;
+    }
+
     @Override
     public String toString() {
-        return name + "(C=" + featureScale + ", σ²=" + noiseVariance + ", q=" + flipRate + ", rate=" + relativeRate + ")";
+        return name + "(C=" + featureScale + ", σ²=" + noiseVariance + ", q=" + flipRate + ", rate=" + relativeRate
+                + (labelOffset != 0 ? ", offset=" + labelOffset : "") + ")";
     }
 }

@@ -20,26 +20,52 @@ public final class Experiment {
     /** Hidden width of the teacher and of the student in the {@code mlp} setting. */
     public static final int MLP_HIDDEN = 16;
     public static final int DEFAULT_DIMENSION = 20;
+    /** The label offset of {@code offset-noise}: labels with a mean far from 0, as real ones have. */
+    public static final double OFFSET_NOISE_LABEL_OFFSET = 27.0;
 
     private final String name;
     private final ModelType modelType;
     private final int dimension;
     private final List<DomainSpec> domains;
+    private final boolean intercept;
 
     public Experiment(String name, ModelType modelType, int dimension, List<DomainSpec> domains) {
+        this(name, modelType, dimension, domains, false);
+    }
+
+    /** @param intercept whether the trained model fits an intercept (needed when the domains have a label offset) */
+    public Experiment(String name, ModelType modelType, int dimension, List<DomainSpec> domains, boolean intercept) {
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("an experiment needs at least one domain");
+        }
+        if (intercept && modelType == ModelType.MLP) {
+            throw new IllegalArgumentException("the MLP always has its biases; intercept applies to linear and logistic");
         }
         this.name = name;
         this.modelType = modelType;
         this.dimension = dimension;
         this.domains = List.copyOf(domains);
+        this.intercept = intercept;
     }
 
     /** The names accepted by {@link #named(String, int)}. */
     public static List<String> names() {
         return Collections.unmodifiableList(Arrays.asList(
-                "linear-noise", "linear-scale", "linear-scale-flipped", "logistic-scale", "logistic-mixed", "mlp"));
+                "linear-noise", "linear-scale", "linear-scale-flipped", "logistic-scale", "logistic-mixed", "mlp",
+                "offset-noise"));
+    }
+
+    /** The settings of the paper's figures (ALGORITHMS.md §7): every name but {@code offset-noise}. */
+    public static List<String> paperNames() {
+        return names().subList(0, names().size() - 1);
+    }
+
+    /**
+     * The dimension a named experiment is meant for: 2 for {@code offset-noise} (a small real
+     * table's shape), {@link #DEFAULT_DIMENSION} for the paper's settings.
+     */
+    public static int defaultDimension(String name) {
+        return "offset-noise".equals(name.toLowerCase(Locale.ROOT)) ? 2 : DEFAULT_DIMENSION;
     }
 
     public static Experiment named(String name, int dimension) {
@@ -62,6 +88,14 @@ public final class Experiment {
             case "mlp":
                 return new Experiment("mlp", ModelType.MLP, dimension, List.of(
                         DomainSpec.regression("d1", 1, 0.1), DomainSpec.regression("d2", 1, 2.0)));
+            case "offset-noise": {
+                // the shape of a small real multi-source table: uncentred labels, residual
+                // variances 40x apart, meant for about 4,000 examples a domain
+                double c = OFFSET_NOISE_LABEL_OFFSET;
+                return new Experiment("offset-noise", ModelType.LINEAR, dimension, List.of(
+                        DomainSpec.regression("d1", 1, 0.2, c), DomainSpec.regression("d2", 1, 1, c),
+                        DomainSpec.regression("d3", 1, 7, c), DomainSpec.regression("d4", 1, 8, c)), true);
+            }
             default:
                 throw new IllegalArgumentException("unknown experiment '" + name + "'; allowed: " + String.join(", ", names()));
         }
@@ -83,21 +117,49 @@ public final class Experiment {
         return domains;
     }
 
+    /** Whether the trained model fits an intercept. */
+    public boolean intercept() {
+        return intercept;
+    }
+
     public boolean binaryLabels() {
         return modelType == ModelType.LOGISTIC;
     }
 
-    /** The model trained on this experiment (no intercept: the synthetic data have none). */
+    /** The model trained on this experiment: with an intercept only where the labels have an offset. */
     public ModelSpec modelSpec() {
         switch (modelType) {
-            case LINEAR: return ModelSpec.linear(dimension, false);
-            case LOGISTIC: return ModelSpec.logistic(dimension, false);
+            case LINEAR: return ModelSpec.linear(dimension, intercept);
+            case LOGISTIC: return ModelSpec.logistic(dimension, intercept);
             default: return ModelSpec.mlp(dimension, MLP_HIDDEN, Activation.TANH, LabelKind.REAL);
         }
     }
 
     public GroundTruth groundTruth(long seed) {
         return GroundTruth.draw(modelType, dimension, MLP_HIDDEN, seed);
+    }
+
+    /**
+     * The parameters the model should find: θ*, followed with an intercept by the label offset
+     * the domains share. Null for the MLP, and with an intercept when the domains' offsets differ
+     * (no single parameter vector is then right for every domain).
+     */
+    public double[] trueParameters(GroundTruth truth) {
+        if (modelType == ModelType.MLP) {
+            return null;
+        }
+        if (!intercept) {
+            return truth.theta.clone();
+        }
+        double offset = domains.get(0).labelOffset();
+        for (DomainSpec d : domains) {
+            if (d.labelOffset() != offset) {
+                return null;
+            }
+        }
+        double[] out = Arrays.copyOf(truth.theta, truth.theta.length + 1);
+        out[truth.theta.length] = offset;
+        return out;
     }
 
     public List<SyntheticDomain> generators(GroundTruth truth, long seed) {

@@ -7,7 +7,7 @@ import io.domainmix.core.rng.SplitMix64;
 /**
  * An endless, seeded stream of one domain's examples: {@code x ~ N(0, C I_d)} and
  * <ul>
- *   <li>regression: {@code y = f*(x) + N(0, σ²)};</li>
+ *   <li>regression: {@code y = f*(x) + offset + N(0, σ²)};</li>
  *   <li>binary: {@code y ~ Bernoulli(σ(f*(x)))}, then flipped with probability q.</li>
  * </ul>
  * The same (spec, truth, seed) gives the same examples on every run and machine.
@@ -19,6 +19,7 @@ public final class SyntheticDomain {
     private final int dimension;
     private final double featureSd;
     private final double noiseSd;
+    private final double labelOffset;
     private final SplitMix64 rng;
 
     public SyntheticDomain(DomainSpec spec, GroundTruth truth, boolean binaryLabels, long seed) {
@@ -28,6 +29,7 @@ public final class SyntheticDomain {
         this.dimension = truth.dimension;
         this.featureSd = Math.sqrt(spec.featureScale());
         this.noiseSd = Math.sqrt(spec.noiseVariance());
+        this.labelOffset = spec.labelOffset();
         this.rng = new SplitMix64(SplitMix64.derive(seed, "domain:" + spec.name()));
     }
 
@@ -60,7 +62,11 @@ public final class SyntheticDomain {
             }
         } else {
             double noise = rng.nextGaussian();
+            // the offset is added last so that offset 0 keeps every earlier stream bit for bit
             y = clean ? f : f + noiseSd * noise;
+            if (labelOffset != 0) {
+                y += labelOffset;
+            }
         }
         return new Example(spec.name(), x, y);
     }

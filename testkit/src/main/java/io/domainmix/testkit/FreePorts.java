@@ -1,4 +1,4 @@
-package io.domainmix.e2e;
+package io.domainmix.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +12,12 @@ import java.util.List;
  * their configuration instead; this is only for the ports a client must know in advance (and
  * for a broker that restarts on the ports it had).
  */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {}
 
     /** {@code count} distinct free ports; all sockets are held open until all are picked. */
-    static List<Integer> pick(int count) {
+    public static List<Integer> pick(int count) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {

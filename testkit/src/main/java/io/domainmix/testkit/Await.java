@@ -1,4 +1,4 @@
-package io.domainmix.e2e;
+package io.domainmix.testkit;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -44,7 +44,7 @@ public final class Await {
         until(what, timeout, Duration.ofMillis(200), () -> condition.get() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.domainmix.e2e;
+package io.domainmix.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,10 @@ import org.apache.kafka.clients.admin.NewTopic;
  * separate JVM on 127.0.0.1. The ports and the data directory are fixed when the fixture is
  * created, so {@link #stop()} followed by {@link #start()} brings back the same broker with
  * the same topics and offsets, as after a machine restart.
+ *
+ * <p>With {@link SaslScram} users it accepts only SASL/SCRAM logins and authorizes every
+ * request with KRaft's {@code StandardAuthorizer}: the users have no rights but those their ACLs
+ * grant.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -37,20 +42,39 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path logFile;
+    private final SaslScram security;
+    private final String heap;
     private ChildProcess process;
 
-    private KafkaBrokerProcess(Path dir, String classpath, int port, int controllerPort) {
+    private KafkaBrokerProcess(Path dir, String classpath, int port, int controllerPort, SaslScram security, String heap) {
+        this.heap = heap;
         this.dir = dir;
         this.classpath = classpath;
         this.port = port;
         this.controllerPort = controllerPort;
         this.logFile = dir.resolve("broker.log");
+        this.security = security;
     }
 
-    /** Formats fresh storage under {@code dir} and starts the broker; returns once it serves requests. */
-    public static KafkaBrokerProcess start(Path dir) {
+    /**
+     * Formats fresh storage under {@code dir} and starts a plaintext broker; returns once it
+     * serves requests.
+     *
+     * @param classpath the broker's classpath: {@code kafka_2.13} and a log4j binding
+     */
+    public static KafkaBrokerProcess start(Path dir, String classpath) {
+        return start(dir, classpath, null);
+    }
+
+    /** As {@link #start(Path, String)}, with SASL/SCRAM and ACLs when {@code security} is not null. */
+    public static KafkaBrokerProcess start(Path dir, String classpath, SaslScram security) {
+        return start(dir, classpath, security, "512m");
+    }
+
+    /** As {@link #start(Path, String, SaslScram)}, with the broker's maximum heap (e.g. {@code 1g}). */
+    public static KafkaBrokerProcess start(Path dir, String classpath, SaslScram security, String heap) {
         List<Integer> ports = FreePorts.pick(2);
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, E2EEnvironment.brokerClasspath(), ports.get(0), ports.get(1));
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, classpath, ports.get(0), ports.get(1), security, heap);
         try {
             broker.format();
             broker.start();
@@ -75,10 +99,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .filter(line -> line.matches("[A-Za-z0-9_-]{22}"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("StorageTool printed no cluster id"));
-        ChildProcess.runJava(
-                "kafka-storage-format", dir, classpath, "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId, "-c", dir.resolve("server.properties").toString()),
-                Duration.ofSeconds(60));
+        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", dir.resolve("server.properties").toString()));
+        if (security != null) {
+            args.addAll(security.formatArguments());
+        }
+        ChildProcess.runJava("kafka-storage-format", dir, classpath, "kafka.tools.StorageTool", args, Duration.ofSeconds(60));
     }
 
     private String serverProperties() {
@@ -103,6 +128,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // Flink's exactly-once Kafka sink keeps transactions open across a checkpoint interval.
         props.put("transaction.max.timeout.ms", "900000");
+        if (security != null) {
+            props.putAll(security.serverProperties(port, controllerPort));
+        }
         StringBuilder out = new StringBuilder();
         props.forEach((key, value) -> out.append(key).append('=').append(value).append('\n'));
         return out.toString();
@@ -116,7 +144,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         process = ChildProcess.startJava(
                 "kafka-broker",
                 dir,
-                List.of("-Xms256m", "-Xmx512m", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
+                List.of("-Xms256m", "-Xmx" + heap, "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
                 classpath,
                 MAIN_CLASS,
                 List.of(dir.resolve("server.properties").toString()),
@@ -168,14 +196,29 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's process id (to read its CPU time and memory from outside), or -1 when stopped. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public Path logFile() {
         return logFile;
     }
 
+    /** The client properties that reach this broker (as the super user on a secured one). */
+    public Properties clientProperties() {
+        return security == null
+                ? SaslScram.clientPropertiesPlain(bootstrapServers())
+                : SaslScram.clientProperties(bootstrapServers(), security.superUser(), security.superPassword());
+    }
+
+    public KafkaTopics topics() {
+        return new KafkaTopics(clientProperties());
+    }
+
     /** An admin client for this broker; the caller closes it. */
     public Admin admin(Duration timeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Properties props = clientProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);

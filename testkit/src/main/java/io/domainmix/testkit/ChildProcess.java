@@ -1,4 +1,4 @@
-package io.domainmix.e2e;
+package io.domainmix.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -155,11 +155,11 @@ public final class ChildProcess {
     }
 
     /** Sends SIGTERM without waiting, so that several processes can shut down at once. */
-    void requestTermination() {
+    public void requestTermination() {
         process.destroy();
     }
 
-    boolean awaitExit(Duration timeout) {
+    public boolean awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -185,7 +185,7 @@ public final class ChildProcess {
         return out.toString();
     }
 
-    static List<String> lastLines(Path file, int lines) {
+    public static List<String> lastLines(Path file, int lines) {
         if (!Files.exists(file)) {
             return List.of("(no log file)");
         }

@@ -1,11 +1,11 @@
-package io.domainmix.e2e;
+package io.domainmix.testkit;
 
 /** The log4j2 configuration of the child processes: everything to stdout, which goes to their log file. */
-final class LogConfig {
+public final class LogConfig {
 
     private LogConfig() {}
 
-    static String log4j2(String processName) {
+    public static String log4j2(String processName) {
         return String.join("\n",
                 "# " + processName + ": console only; the test redirects stdout to a file under target/",
                 "rootLogger.level = INFO",
