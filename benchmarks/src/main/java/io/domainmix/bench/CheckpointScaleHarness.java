@@ -12,6 +12,8 @@ import io.domainmix.job.JobOptions;
 import io.domainmix.job.PublishedSnapshot;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.SyntheticPlan;
+import io.domainmix.testkit.KafkaBrokerProcess;
+import io.domainmix.testkit.KafkaTopics;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,11 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -143,12 +142,12 @@ public final class CheckpointScaleHarness {
                         + "configuration, %d s live per run, checkpoint every %d ms; %d cores, max heap %d MB%n",
                 domainCounts, dims, backends, examples, seconds, checkpointIntervalMs,
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        BrokerProcess broker = null;
+        KafkaBrokerProcess broker = null;
         Path brokerDir = Files.createTempDirectory("domainmix-scale-kafka");
         List<Row> rows = new ArrayList<>();
         try {
             if (bootstrapServers == null) {
-                broker = BrokerProcess.start("1g", brokerDir);
+                broker = KafkaBrokerProcess.start(brokerDir, System.getProperty("java.class.path"), null, "1g");
                 bootstrapServers = broker.bootstrapServers();
             }
             // smallest state first: a run that exhausts its heap ends only its own JVM, but later
@@ -332,7 +331,11 @@ public final class CheckpointScaleHarness {
         } finally {
             heap.close();
         }
-        double rate = rate(runId + "-metrics", t0);
+        double rate = rate(runId + "-metrics");
+        String reasons = failureReasons(stats);
+        if (!reasons.isEmpty()) {
+            outcome += "; failed checkpoints: " + reasons;
+        }
         PublishedSnapshot last = lastSnapshot(runId + "-snapshots");
         Map<String, Double> noise = new HashMap<>();
         for (DomainPlan p : plan.domains()) {
@@ -347,18 +350,43 @@ public final class CheckpointScaleHarness {
                 last == null ? Double.NaN : spearmanWithInverseNoise(last, noise));
     }
 
-    /** Examples per second from the job's start to its newest metrics record. */
-    private double rate(String metricsTopic, long startMs) {
+    /**
+     * Examples per second at the trainer, from its first metrics record to the one that saw the
+     * most (the job's start-up, tens of seconds on a busy machine, left out).
+     */
+    private double rate(String metricsTopic) {
+        long firstSeen = -1;
+        long firstAt = 0;
         long seen = 0;
         long at = 0;
         for (ConsumerRecord<byte[], byte[]> r : readAll(metricsTopic)) {
             JsonNode m = JobJson.tree(r.value());
-            if (m != null && m.path("examplesSeen").asLong() > seen) {
-                seen = m.path("examplesSeen").asLong();
+            long n = m == null ? 0 : m.path("examplesSeen").asLong();
+            if (n > 0 && (firstSeen < 0 || r.timestamp() < firstAt)) {
+                firstSeen = n;
+                firstAt = r.timestamp();
+            }
+            if (n > seen) {
+                seen = n;
                 at = r.timestamp();
             }
         }
-        return at > startMs ? seen / ((at - startMs) / 1000.0) : 0;
+        return at > firstAt ? (seen - firstSeen) / ((at - firstAt) / 1000.0) : 0;
+    }
+
+    /** The distinct reasons of the failed checkpoints still in the statistics' history. */
+    private static String failureReasons(JsonNode stats) {
+        java.util.Set<String> reasons = new java.util.TreeSet<>();
+        if (stats != null) {
+            for (JsonNode h : stats.path("history")) {
+                if ("FAILED".equals(h.path("status").asText())) {
+                    String m = h.path("failure_message").asText("no reason given");
+                    int nl = m.indexOf('\n');
+                    reasons.add((nl < 0 ? m : m.substring(0, nl)).replace('|', '/'));
+                }
+            }
+        }
+        return String.join("; ", reasons);
     }
 
     private PublishedSnapshot lastSnapshot(String topic) {
@@ -427,21 +455,11 @@ public final class CheckpointScaleHarness {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties p = clientProperties();
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                c.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
+        try {
+            return new KafkaTopics(clientProperties()).readAll(topic);
         } catch (RuntimeException e) {
-            // no such topic: the job wrote nothing
+            return List.of(); // no such topic: the job wrote nothing
         }
-        return records;
     }
 
     private static JsonNode get(URI uri) {
