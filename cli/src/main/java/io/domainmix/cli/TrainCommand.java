@@ -1,6 +1,7 @@
 package io.domainmix.cli;
 
 import io.domainmix.cli.broker.EmbeddedKafkaBroker;
+import io.domainmix.cli.demo.CheckpointDirectory;
 import io.domainmix.cli.demo.CheckpointWatch;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
@@ -92,6 +93,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out).start(Duration.ofSeconds(1))) {
             try {
                 job.getJobExecutionResult().get();
+                CheckpointDirectory.removeIfEmpty(checkpointDir, job.getJobID().toString());
             } finally {
                 watch.poll(); // the numbers at the end, while the finished job's statistics are still served
                 System.out.println("domainmix train: checkpoints " + watch.summary());

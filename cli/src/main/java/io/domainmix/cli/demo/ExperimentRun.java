@@ -147,6 +147,7 @@ public final class ExperimentRun {
             LocalFlinkCluster.Submitted job = cluster.submit(graph);
             JobResult result = job.result().get();
             if (result.isSuccess()) {
+                CheckpointDirectory.removeIfEmpty(options.get(JobOptions.CHECKPOINT_DIR), job.id().toString());
                 r.finished();
             } else {
                 r.failed(result.getSerializedThrowable().map(ExperimentRun::rootMessage).orElse("the job failed"));
