@@ -8,10 +8,8 @@ import io.domainmix.core.data.ExampleBinaryCodec;
 import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.data.ExampleSchema;
 import io.domainmix.core.data.LabelKind;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.synth.Experiment;
-import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
 import io.domainmix.job.DomainMixJob;
@@ -24,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,7 +72,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code --repeat R} (1: every measurement R times, interleaved; medians and per-repeat ratios),
  * {@code --experiment linear-noise}, {@code --broker-heap 1g}, {@code --bootstrap-servers host:port}
  * (use a running broker instead of starting one), {@code --skip-job}, {@code --heap-trace}
- * (after-GC heap by tenth of each job run).
+ * (after-GC heap by tenth of each job run). With {@code --scoring} it measures the scoring job
+ * instead ({@link ScoringHarness}).
  */
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
@@ -110,6 +110,10 @@ public final class ThroughputHarness {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--scoring")) {
+            ScoringHarness.main(args);
+            return;
+        }
         ThroughputHarness h = new ThroughputHarness();
         h.parse(args);
         h.run();
@@ -435,10 +439,9 @@ public final class ThroughputHarness {
 
     /**
      * The job's per-example work in one thread, over a pool of examples cycled N times through:
-     * per-domain statistics under the newest snapshot with a summary to the trainer every
-     * {@code stats-every} examples of a domain, the trainer's arrival and step, and a snapshot
-     * (which the statistics then use) every {@code snapshot-every} steps; optionally JSON
-     * decoding first.
+     * per-domain statistics (counts, FGLS sufficient statistics) with a summary to the trainer
+     * every {@code stats-every} examples of a domain, the trainer's scoring, arrival and step, and
+     * a snapshot every {@code snapshot-every} steps; optionally JSON decoding first.
      */
     private Timed inMemory(TrainerSettings settings, Example[] pool, byte[][] encoded, ExampleJsonCodec codec,
                            boolean statistics, boolean training, long count) {
@@ -446,12 +449,8 @@ public final class ThroughputHarness {
         long statsEvery = defaults.get(JobOptions.STATS_EVERY);
         long snapshotEvery = defaults.get(JobOptions.SNAPSHOT_EVERY);
         Trainer trainer = Trainer.create(settings);
-        Model model = settings.model.create();
-        double[] scratch = new double[model.parameterCount()];
         Map<String, DomainStatistics> byDomain = new HashMap<>();
         Map<String, Long> sent = new HashMap<>();
-        double[] published = trainer.averagedTheta().clone();
-        double[] iterate = trainer.theta().clone();
         long version = 0;
         long lastSnapshotStep = 0;
         long t0 = System.nanoTime();
@@ -461,19 +460,17 @@ public final class ThroughputHarness {
             if (statistics) {
                 DomainStatistics s = byDomain.computeIfAbsent(e.domain, d ->
                         DomainStatistics.create(settings.model.dimension(), settings.model.intercept(), settings.fglsEnabled()));
-                s.observe(model, published, iterate, e, settings.emaBeta, scratch);
+                s.observe(e);
                 if (s.count - sent.getOrDefault(e.domain, 0L) >= statsEvery) {
                     sent.put(e.domain, s.count);
                     if (training) {
-                        trainer.onDomainStats(s.summary(e.domain, settings.emaBeta));
+                        trainer.onDomainStats(s.summary(e.domain));
                     }
                 }
             }
             if (training && trainer.onExample(e) > 0 && trainer.step() - lastSnapshotStep >= snapshotEvery) {
                 lastSnapshotStep = trainer.step();
-                ModelSnapshot snap = trainer.snapshot("in-memory", ++version, 0);
-                published = snap.averagedTheta;
-                iterate = snap.theta;
+                trainer.snapshot("in-memory", ++version, 0);
             }
         }
         double s = (System.nanoTime() - t0) / 1e9;

@@ -1,7 +1,6 @@
 package io.domainmix.bench;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.synth.Experiment;
@@ -30,7 +29,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TrainerRecomputeWeightsBenchmark {
     static final int DIMENSION = 20;
-    static final double BETA = 0.001;
 
     Trainer solving;
     Trainer reusing;
@@ -48,18 +46,16 @@ public class TrainerRecomputeWeightsBenchmark {
                 new WeightSettings(LossWeightPolicy.FGLS, SamplingPolicy.VA, ImportanceMode.CORRECTED));
         settings.fglsInterval = 0;
         Trainer trainer = Trainer.create(settings);
-        Model model = spec.create();
         DomainStatistics[] stats = {
                 DomainStatistics.create(DIMENSION, spec.intercept(), true),
                 DomainStatistics.create(DIMENSION, spec.intercept(), true)};
-        double[] scratch = new double[model.parameterCount()];
         for (Example e : BenchmarkData.pool("linear-noise", DIMENSION)) {
             int k = e.domain.equals("d1") ? 0 : 1;
-            stats[k].observe(model, trainer.averagedTheta(), trainer.theta(), e, BETA, scratch);
+            stats[k].observe(e);
             trainer.onExample(e);
         }
-        trainer.onDomainStats(stats[0].summary("d1", BETA));
-        trainer.onDomainStats(stats[1].summary("d2", BETA));
+        trainer.onDomainStats(stats[0].summary("d1"));
+        trainer.onDomainStats(stats[1].summary("d2"));
         // solve once with both domains' statistics in, then (for the between-solves case) never again;
         // one more arrival, as in a stream, so that the closed-form solve of the last refit is not redone
         settings.fglsInterval = fglsInterval;

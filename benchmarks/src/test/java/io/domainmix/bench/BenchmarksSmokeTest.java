@@ -32,6 +32,19 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"linear,20", "logistic,200", "mlp,20"})
+    void predictReturnsTheServedModelsPrediction(String model, int dimension) {
+        PredictBenchmark b = new PredictBenchmark();
+        b.model = model;
+        b.dimension = dimension;
+        b.setUp();
+        double[] x = b.examples[0].x;
+        double p = b.predict();
+        assertEquals(b.served.spec().create().predict(b.served.parameters(), x), p, 0.0);
+        assertTrue(!model.equals("logistic") || (p > 0 && p < 1));
+    }
+
+    @ParameterizedTest
     @CsvSource({"20,false", "20,true", "200,false", "200,true"})
     void statisticsObserveCountsTheExample(int dimension, boolean fgls) {
         DomainStatisticsBenchmark b = new DomainStatisticsBenchmark();
@@ -39,7 +52,7 @@ class BenchmarksSmokeTest {
         b.fgls = fgls;
         b.setUp();
         assertTrue(b.observe());
-        assertEquals(1, b.statistics.evaluated);
+        assertEquals(1, b.statistics.count);
         assertEquals(fgls, b.statistics.fgls != null && b.statistics.fgls.n == 1);
     }
 

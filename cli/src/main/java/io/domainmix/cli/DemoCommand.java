@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -50,6 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka instead of starting one.")
     String bootstrapServers;
+
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+            description = "With --bootstrap-servers: a Kafka client property for every client and job of the demo, "
+                    + "e.g. security.protocol=SASL_SSL (repeatable).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--dim", defaultValue = "20", paramLabel = "d", description = "Feature dimension (default: ${DEFAULT-VALUE}).")
     int dim;
@@ -118,15 +125,15 @@ public final class DemoCommand implements Callable<Integer> {
         LocalFlinkCluster cluster = null;
         Thread cleanup = null;
         try {
-            String kafka;
+            KafkaConnection kafka;
             if (bootstrapServers != null) {
-                TopicContents.checkReachable(bootstrapServers, Duration.ofSeconds(15));
-                kafka = bootstrapServers;
-                out.println("Kafka:         " + kafka + " (given)");
+                kafka = new KafkaConnection(bootstrapServers, kafkaProperties);
+                TopicContents.checkReachable(kafka, Duration.ofSeconds(15));
+                out.println("Kafka:         " + kafka.bootstrapServers() + " (given)");
             } else {
                 broker = EmbeddedKafkaBroker.start();
-                kafka = broker.bootstrapServers();
-                out.println("Kafka:         " + kafka + " (embedded single-node KRaft broker, data in " + broker.directory() + ")");
+                kafka = KafkaConnection.of(broker.bootstrapServers());
+                out.println("Kafka:         " + kafka.bootstrapServers() + " (embedded single-node KRaft broker, data in " + broker.directory() + ")");
             }
             cluster = LocalFlinkCluster.start(webUiPort, Math.max(4, 2 * concurrentJobs));
             out.println("Flink web UI:  " + cluster.webUi() + "  (open it to watch the jobs while the demo runs)");
@@ -167,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void runExperiment(Experiment e, String kafka, String tag, Path dir, LocalFlinkCluster cluster) throws Exception {
+    private void runExperiment(Experiment e, KafkaConnection kafka, String tag, Path dir, LocalFlinkCluster cluster) throws Exception {
         List<PolicySpec> grid = policies != null ? PolicySpec.parseList(policies) : PolicySpec.defaultGrid(e.modelType());
         ExperimentRun run = new ExperimentRun(new ExperimentRun.Settings(e, examples, seed, grid, kafka, tag, dir,
                 concurrentJobs, 1));

@@ -1,5 +1,9 @@
 package io.domainmix.cli;
 
+import io.domainmix.job.KafkaErrors;
+import io.domainmix.job.TopicAccess;
+import io.domainmix.job.TopicCreation;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             BrokerCommand.class,
             TrainCommand.class,
+            ScoreCommand.class,
             DemoCommand.class,
         })
 public final class DomainMixCommand implements Runnable {
@@ -41,6 +46,13 @@ public final class DomainMixCommand implements Runnable {
             if (e instanceof IllegalArgumentException) {
                 command.getErr().println("domainmix " + command.getCommandName() + ": " + e.getMessage());
                 command.getErr().println("(domainmix " + command.getCommandName() + " --help lists the options)");
+                return 2;
+            }
+            // so are wrong credentials, a missing ACL, a topic that cannot be made: one line naming it
+            Optional<String> kafka = e instanceof TopicCreation.TopicCreationException || e instanceof TopicAccess.MissingAccessException
+                    ? Optional.of(e.getMessage()) : KafkaErrors.security(e);
+            if (kafka.isPresent()) {
+                command.getErr().println("domainmix " + command.getCommandName() + ": " + kafka.get());
                 return 2;
             }
             throw e;

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +43,10 @@ final class ReportCommand implements Callable<Integer> {
             description = "Kafka to read topics from (sources that are not files are topic names).")
     String bootstrapServers;
 
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+            description = "A Kafka client property, e.g. security.protocol=SASL_SSL (repeatable).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
     @Option(names = "--out", defaultValue = "domainmix-report", paramLabel = "DIR",
             description = "Directory for report.html, report.json and the plots (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -58,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         try {
             if (bootstrapServers != null) {
-                TopicContents.checkReachable(bootstrapServers, Duration.ofSeconds(10));
+                TopicContents.checkReachable(kafka(), Duration.ofSeconds(10));
             }
             RecordReader reader = new RecordReader();
             List<String> sources = new ArrayList<>(snapshots);
@@ -98,12 +104,16 @@ final class ReportCommand implements Callable<Integer> {
         return sorted;
     }
 
-    private String requireKafka(String source) {
+    private KafkaConnection requireKafka(String source) {
         if (bootstrapServers == null) {
             throw new IllegalArgumentException("no such file: " + source
                     + " (to read a Kafka topic of that name, give --bootstrap-servers)");
         }
-        return bootstrapServers;
+        return kafka();
+    }
+
+    private KafkaConnection kafka() {
+        return new KafkaConnection(bootstrapServers, kafkaProperties);
     }
 
     private TruthDocument readTruth(String source) throws IOException {

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -75,12 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         int port = webUiPort != 0 ? webUiPort : EmbeddedKafkaBroker.freePort();
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, port);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(port, parallelism);
         DomainMixJob.buildKafka(env, options);
         String checkpointDir = options.get(JobOptions.CHECKPOINT_DIR);
         System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "

@@ -21,6 +21,21 @@ public final class DeadLetter {
 
     public DeadLetter() {}
 
+    /** A dead letter for a record that was refused for {@code reason} (a stable name) and {@code detail}. */
+    public static DeadLetter of(RawRecord r, String reason, String detail, String runId) {
+        DeadLetter d = new DeadLetter();
+        d.reason = reason;
+        d.detail = detail;
+        d.topic = r.topic;
+        d.partition = r.partition;
+        d.offset = r.offset;
+        d.key = r.key;
+        d.excerpt = excerptOf(r.value);
+        d.valueBytes = r.value == null ? 0 : r.value.length;
+        d.runId = runId;
+        return d;
+    }
+
     /** The value bytes as printable text of at most {@link #EXCERPT_CHARS} characters. */
     public static String excerptOf(byte[] value) {
         if (value == null) {

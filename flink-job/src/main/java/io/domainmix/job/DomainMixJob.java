@@ -1,13 +1,10 @@
 package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.TrainerSettings;
-import io.domainmix.job.feedback.SnapshotFeedbackSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
@@ -24,13 +21,10 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The domainmix training job (DESIGN.md "Data flow in the job"):
@@ -40,9 +34,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                             ▼
  *                      batch by domain
  *                             ▼ batches of one domain's examples
- *            keyBy(domain) statistics ◀── broadcast: newest snapshot (read back from the snapshot topic)
+ *            keyBy(domain) statistics (exact counts, FGLS sufficient statistics)
  *                             ▼ examples + DomainStats
- *            keyBy(run) trainer ─▶ snapshot topic, metrics topic
+ *            keyBy(run) trainer (scores each arrival, then trains) ─▶ snapshot topic, metrics topic
  * </pre>
  *
  * {@link #build} wires the operators between any sources and sinks (tests pass their own);
@@ -85,8 +79,9 @@ public final class DomainMixJob {
         if (options.get(JobOptions.CREATE_TOPICS)) {
             createOutputTopics(options);
         }
+        checkOutputTopicAccess(options);
         configure(env, options);
-        return build(options, kafkaRecords(env, options), kafkaFeedback(env, options), kafkaSinks(options));
+        return build(options, kafkaRecords(env, options), kafkaSinks(options));
     }
 
     /**
@@ -133,11 +128,8 @@ public final class DomainMixJob {
      * Wires validation, per-domain statistics and the trainer between the given inputs and sinks.
      *
      * @param records raw example records (from Kafka, or any test source)
-     * @param feedback the run's snapshots read back; must hold back no event time
-     *     ({@link SnapshotFeedbackSource#WATERMARKS}), and may be empty
      */
-    public static Topology build(JobOptions options, DataStream<RawRecord> records, DataStream<ModelSnapshot> feedback,
-                                 Sinks sinks) {
+    public static Topology build(JobOptions options, DataStream<RawRecord> records, Sinks sinks) {
         TrainerSettings settings = options.trainerSettings();
         String runId = options.get(JobOptions.RUN_ID);
         int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
@@ -155,11 +147,9 @@ public final class DomainMixJob {
                 .uid("batch-by-domain")
                 .setParallelism(records.getParallelism()); // chained to validation
 
-        BroadcastStream<ModelSnapshot> newest = feedback.broadcast(DomainStatisticsFunction.SNAPSHOT_STATE);
         SingleOutputStreamOperator<TrainerInput> toTrainer = batches
                 .keyBy(new ByDomain())
-                .connect(newest)
-                .process(new DomainStatisticsFunction(settings, runId, options.get(JobOptions.STATS_EVERY),
+                .process(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
                         options.get(JobOptions.STATS_INTERVAL_MS)))
                 .name("domain statistics").uid("domain-statistics");
         if (parallelism > 0) {
@@ -199,16 +189,7 @@ public final class DomainMixJob {
         } else {
             b.setTopics(topics);
         }
-        switch (options.get(JobOptions.START_OFFSETS)) {
-            case LATEST:
-                b.setStartingOffsets(OffsetsInitializer.latest());
-                break;
-            case COMMITTED:
-                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-                break;
-            default:
-                b.setStartingOffsets(OffsetsInitializer.earliest());
-        }
+        b.setStartingOffsets(options.get(JobOptions.START_OFFSETS).initializer());
         if (options.get(JobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
@@ -220,17 +201,6 @@ public final class DomainMixJob {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }
         return records;
-    }
-
-    /** The run's snapshots read back from the snapshot topic (one reader). */
-    public static DataStream<ModelSnapshot> kafkaFeedback(StreamExecutionEnvironment env, JobOptions options) {
-        Properties props = options.kafkaProperties();
-        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        props.setProperty("client.id", "domainmix-" + options.get(JobOptions.RUN_ID) + "-feedback");
-        SnapshotFeedbackSource source = new SnapshotFeedbackSource(options.get(JobOptions.SNAPSHOT_TOPIC), props,
-                options.get(JobOptions.RUN_ID), options.get(JobOptions.BOUNDED));
-        return env.fromSource(source, SnapshotFeedbackSource.WATERMARKS, "snapshot feedback")
-                .setParallelism(1).uid("snapshot-feedback");
     }
 
     /**
@@ -250,9 +220,14 @@ public final class DomainMixJob {
     }
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
+        return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
+    }
+
+    /** An at-least-once Kafka sink with the given producer properties. */
+    public static <T> Sink<T> atLeastOnceSink(String bootstrapServers, Properties producer, JsonRecordSerializer<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(options.kafkaProperties())
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(serializer)
                 .build();
@@ -260,27 +235,23 @@ public final class DomainMixJob {
 
     /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
     public static void createOutputTopics(JobOptions options) throws Exception {
+        try (Admin admin = admin(options)) {
+            TopicCreation.createMissing(admin, List.of(options.get(JobOptions.SNAPSHOT_TOPIC),
+                    options.get(JobOptions.METRICS_TOPIC), options.get(JobOptions.DEAD_LETTER_TOPIC)));
+        }
+    }
+
+    /** Fails before the job starts when its Kafka user lacks an ACL the job needs on an output topic. */
+    public static void checkOutputTopicAccess(JobOptions options) throws Exception {
+        try (Admin admin = admin(options)) {
+            TopicAccess.check(admin, TopicAccess.required(options));
+        }
+    }
+
+    private static Admin admin(JobOptions options) {
         Properties props = options.kafkaProperties();
         props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(options.get(JobOptions.SNAPSHOT_TOPIC), options.get(JobOptions.METRICS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTER_TOPIC))) {
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
-                }
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        }
+        return Admin.create(props);
     }
 
     /** Keys batches of examples by their domain. */

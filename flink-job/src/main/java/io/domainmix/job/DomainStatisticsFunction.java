@@ -1,50 +1,36 @@
 package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.stats.DomainStatistics;
-import io.domainmix.core.train.ModelSnapshot;
-import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * The per-domain statistics operator (keyed by domain), fed batches of a domain's examples
- * ({@link ExampleBatch}). For every example it evaluates the loss
- * under the newest published model θ̄ and ‖∇ℓ‖² under its iterate θ — prequential values, the
- * model has not been trained on the example — and folds them into the domain's
+ * ({@link ExampleBatch}). It keeps the statistics that need no model, in parallel over domains:
+ * the exact count and, with FGLS, the sufficient statistics (O(d²) per example) — the domain's
  * {@link DomainStatistics}; then it passes the batch on to the trainer, without the examples
- * whose loss or gradient was not finite.
+ * whose squared size overflows. The model-dependent scores (loss for ERMA, ‖∇ℓ‖² for VA) are
+ * the trainer's, which sees every arrival in order before training on it.
  *
  * <p>A domain's summary ({@link io.domainmix.core.stats.DomainStats}) goes to the trainer every
  * {@code statsEvery} of its examples, {@code statsIntervalMs} after its first unsent example, and
  * once more when the input ends (an event-time timer at the end of time, which only the end of a
  * bounded input reaches).
- *
- * <p>The broadcast input carries the run's snapshots read back from the snapshot topic; the
- * newest version is kept in broadcast state. Before the first one, θ₀ (from the seed) is used,
- * as in the trainer.
  */
-public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunction<String, ExampleBatch, ModelSnapshot, TrainerInput> {
+public final class DomainStatisticsFunction extends KeyedProcessFunction<String, ExampleBatch, TrainerInput> {
     private static final long serialVersionUID = 1L;
 
-    /** Broadcast state: the newest snapshot of the run, under the run id. */
-    public static final MapStateDescriptor<String, ModelSnapshot> SNAPSHOT_STATE = new MapStateDescriptor<>(
-            "newest-snapshot", BasicTypeInfo.STRING_TYPE_INFO, TypeInformation.of(ModelSnapshot.class));
     public static final ValueStateDescriptor<DomainStatistics> STATISTICS_STATE =
             new ValueStateDescriptor<>("statistics", TypeInformation.of(DomainStatistics.class));
     static final ValueStateDescriptor<Long> SENT_COUNT_STATE = new ValueStateDescriptor<>("sent-count", Long.class);
@@ -52,31 +38,23 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
     public static final String NON_FINITE_METRIC = "nonFiniteExamples";
 
     private final TrainerSettings settings;
-    private final String runId;
     private final long statsEvery;
     private final long statsIntervalMs;
 
-    private transient Model model;
-    private transient double[] initialTheta;
-    private transient double[] scratch;
     private transient ValueState<DomainStatistics> statistics;
     private transient ValueState<Long> sentCount;
     private transient ValueState<Long> timer;
     private transient Counter nonFinite;
 
-    public DomainStatisticsFunction(TrainerSettings settings, String runId, long statsEvery, long statsIntervalMs) {
+    public DomainStatisticsFunction(TrainerSettings settings, long statsEvery, long statsIntervalMs) {
         settings.validate();
         this.settings = settings;
-        this.runId = runId;
         this.statsEvery = statsEvery;
         this.statsIntervalMs = statsIntervalMs;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        model = settings.model.create();
-        initialTheta = Trainer.newState(settings).theta;
-        scratch = new double[model.parameterCount()];
         statistics = getRuntimeContext().getState(STATISTICS_STATE);
         sentCount = getRuntimeContext().getState(SENT_COUNT_STATE);
         timer = getRuntimeContext().getState(TIMER_STATE);
@@ -84,12 +62,7 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
     }
 
     @Override
-    public void processElement(ExampleBatch batch, ReadOnlyContext ctx, Collector<TrainerInput> out) throws Exception {
-        ReadOnlyBroadcastState<String, ModelSnapshot> snapshots = ctx.getBroadcastState(SNAPSHOT_STATE);
-        ModelSnapshot newest = snapshots.get(runId);
-        double[] published = newest == null ? initialTheta : newest.averagedTheta;
-        double[] iterate = newest == null ? initialTheta : newest.theta;
-
+    public void processElement(ExampleBatch batch, Context ctx, Collector<TrainerInput> out) throws Exception {
         DomainStatistics s = statistics.value();
         if (s == null) {
             s = DomainStatistics.create(settings.model.dimension(), settings.model.intercept(), settings.fglsEnabled());
@@ -98,7 +71,7 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
         Example[] examples = batch.examples;
         List<Example> finite = null; // only once an example has to be left out
         for (int i = 0; i < examples.length; i++) {
-            if (s.observe(model, published, iterate, examples[i], settings.emaBeta, scratch)) {
+            if (s.observe(examples[i])) {
                 if (finite != null) {
                     finite.add(examples[i]);
                 }
@@ -126,20 +99,6 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
     }
 
     @Override
-    public void processBroadcastElement(ModelSnapshot snapshot, Context ctx, Collector<TrainerInput> out) throws Exception {
-        if (!runId.equals(snapshot.runId) || snapshot.theta == null || snapshot.averagedTheta == null
-                || snapshot.theta.length != model.parameterCount()
-                || snapshot.averagedTheta.length != model.parameterCount()) {
-            return; // another run's, or a model of another shape: never evaluate under it
-        }
-        BroadcastState<String, ModelSnapshot> state = ctx.getBroadcastState(SNAPSHOT_STATE);
-        ModelSnapshot current = state.get(runId);
-        if (current == null || snapshot.version > current.version) {
-            state.put(runId, snapshot);
-        }
-    }
-
-    @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainerInput> out) throws Exception {
         DomainStatistics s = statistics.value();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -156,7 +115,7 @@ public final class DomainStatisticsFunction extends KeyedBroadcastProcessFunctio
     }
 
     private void sendSummary(String domain, DomainStatistics s, Collector<TrainerInput> out) throws Exception {
-        out.collect(TrainerInput.of(s.summary(domain, settings.emaBeta)));
+        out.collect(TrainerInput.of(s.summary(domain)));
         sentCount.update(s.count);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.domainmix.core.serve.SnapshotRecord;
 import io.domainmix.core.train.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +14,12 @@ import java.io.UncheckedIOException;
  * <ul>
  *   <li>snapshot: the fields of {@link ModelSnapshot} plus {@code "final"} (true on the last
  *       snapshot of a bounded run);</li>
- *   <li>metrics: run, step and examples seen, then per domain {@code n, arrivals, share, lossEma,
- *       gradientSecondMoment, lossWeight, samplingProbability}, then {@code gradientNoise}
- *       (measured, measuredEma, predicted, proportional, varianceAware), training loss, step
- *       size, skipped updates;</li>
+ *   <li>metrics: run, step and examples seen, then per domain {@code n, arrivals, nonFinite,
+ *       share, recentShare, longRunShare, lossEma, gradientSecondMoment, lossWeight,
+ *       samplingProbability}, then {@code gradientNoise} (measured, measuredEma, predicted,
+ *       proportional, varianceAware), {@code staleness} (p50, p95, max), training loss, step
+ *       size, skipped updates. {@code lossEma} keeps its earlier name for readers of earlier
+ *       runs; it is now the windowed mean L̄_k of {@link MetricsRecord#loss};</li>
  *   <li>dead letter: the fields of {@link DeadLetter}.</li>
  * </ul>
  * Non-finite numbers (a statistic not yet known) are written as the strings "NaN"/"Infinity".
@@ -28,9 +31,7 @@ public final class JobJson {
     private JobJson() {}
 
     public static byte[] snapshot(PublishedSnapshot p) {
-        ObjectNode node = MAPPER.valueToTree(p.snapshot);
-        node.put("final", p.last);
-        return write(node);
+        return SnapshotRecord.write(p.snapshot, p.last);
     }
 
     /** Reads a snapshot record; null when the bytes are not a snapshot (the topic is shared with other writers). */
@@ -62,8 +63,11 @@ public final class JobJson {
             ObjectNode d = domains.putObject(m.domains[i]);
             d.put("n", m.statsCount[i]);
             d.put("arrivals", m.arrivals[i]);
+            d.put("nonFinite", m.nonFinite[i]);
             d.put("share", m.share[i]);
-            d.put("lossEma", m.lossEma[i]);
+            d.put("recentShare", m.recentShare[i]);
+            d.put("longRunShare", m.longRunShare[i]);
+            d.put("lossEma", m.loss[i]);
             d.put("gradientSecondMoment", m.gradientSecondMoment[i]);
             d.put("lossWeight", m.lossWeight[i]);
             d.put("samplingProbability", m.samplingProbability[i]);
@@ -74,6 +78,10 @@ public final class JobJson {
         noise.put("predicted", m.noisePredicted);
         noise.put("proportional", m.noiseProportional);
         noise.put("varianceAware", m.noiseVarianceAware);
+        ObjectNode staleness = root.putObject("staleness");
+        staleness.put("p50", m.stalenessP50);
+        staleness.put("p95", m.stalenessP95);
+        staleness.put("max", m.stalenessMax);
         root.put("trainingLoss", m.trainingLoss);
         root.put("stepSize", m.stepSize);
         root.put("skippedUpdates", m.skippedUpdates);

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's options, each declared once (name, type, default, validating parser, description),
@@ -109,7 +111,15 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> KAPPA = Option.of("kappa", "≥ 1", WeightSettings.DEFAULT_KAPPA,
             v -> within(parseDouble(v), 1, Double.MAX_VALUE), "Largest allowed ratio max λ / min λ.");
     public static final Option<Double> BETA = Option.of("beta", "(0,1]", 0.001, v -> positiveAtMostOne(parseDouble(v)),
-            "β of the bias-corrected moving averages (loss, gradient second moment, ‖x‖², noise).");
+            "β of the trainer's bias-corrected moving averages of ‖x‖² (step-size rule), gradient noise and training loss.");
+    public static final Option<Long> STATS_WINDOW = Option.of("stats-window", "examples",
+            TrainerSettings.DEFAULT_STATS_WINDOW_MAX, v -> atLeast(parseLong(v), 1),
+            "Longest window of each domain's mean prequential loss (ERMA) and ‖∇ℓ‖² (VA): windows double up to this "
+                    + "length, so the start-up is forgotten and drift is followed within about two windows.");
+    public static final Option<Long> MAX_STALENESS_STEPS = Option.of("max-staleness-steps", "steps",
+            TrainerSettings.DEFAULT_MAX_STALENESS_STEPS, v -> integerWithin(parseLong(v), 1, TrainerSettings.MAX_STALENESS_LIMIT),
+            "S: each arrival's loss is scored under a copy of θ̄ at most S − 1 steps old (refreshed every S steps), "
+                    + "in a backlog replay too.");
     public static final Option<Long> MIN_EXAMPLES = Option.of("min-examples", "int", WeightSettings.DEFAULT_MIN_EXAMPLES,
             v -> atLeast(parseLong(v), 0), "Examples before a domain's own loss-weight estimate is used.");
     public static final Option<Map<String, Double>> STATIC_LOSS_WEIGHTS = Option.of("static-loss-weights",
@@ -149,10 +159,13 @@ public final class JobOptions implements Serializable {
             v -> atLeast(parseLong(v), 1), "A model snapshot is published every this many SGD steps.");
     public static final Option<Long> SNAPSHOT_INTERVAL_MS = Option.of("snapshot-interval-ms", "ms", 0L,
             v -> atLeast(parseLong(v), 0), "Least time between two snapshots (0: no limit). At hundreds of thousands of "
-                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need, and each one "
-                    + "also travels back to the statistics.");
+                    + "steps a second, `--snapshot-every` alone publishes more snapshots than readers need.");
     public static final Option<Long> METRICS_EVERY = Option.of("metrics-every", "steps", 1000L,
             v -> atLeast(parseLong(v), 1), "A metrics record is published every this many SGD steps.");
+    public static final Option<Integer> ARRIVAL_MIX_WINDOW = Option.of("arrival-mix-window", "arrivals",
+            TrainerSettings.DEFAULT_ARRIVAL_MIX_WINDOW,
+            v -> (int) integerWithin(parseInt(v), 1, TrainerSettings.ARRIVAL_MIX_WINDOW_LIMIT),
+            "N: the arrival-mix metric is each domain's share of the last N arrivals, beside its long-run share.");
     public static final Option<Integer> EXCHANGE_BATCH = Option.of("exchange-batch", "examples", 64,
             v -> atLeast(parseInt(v), 1), "Examples of one domain sent on from validation as one record (1: each on its own); "
                     + "one record per batch is what makes the exchanges cheap.");
@@ -193,11 +206,13 @@ public final class JobOptions implements Serializable {
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
             PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
-            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, MIN_EXAMPLES, STATIC_LOSS_WEIGHTS,
+            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
+            STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
-            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
+            STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
+            EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, STATE_BACKEND, TOLERABLE_FAILED_CHECKPOINTS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
@@ -207,6 +222,15 @@ public final class JobOptions implements Serializable {
 
         static StartOffsets parse(String s) {
             return enumValue(StartOffsets.class, s);
+        }
+
+        /** Where a Kafka source without restored offsets starts. */
+        public OffsetsInitializer initializer() {
+            switch (this) {
+                case LATEST: return OffsetsInitializer.latest();
+                case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                default: return OffsetsInitializer.earliest();
+            }
         }
     }
 
@@ -248,46 +272,9 @@ public final class JobOptions implements Serializable {
      * @throws IllegalArgumentException naming the option and what it allows
      */
     public static JobOptions parse(String... args) {
-        Map<String, Option<?>> byName = new LinkedHashMap<>();
-        for (Option<?> o : ALL) {
-            byName.put(o.name(), o);
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, List<String>> repeated = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("expected an option --name, found '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Option<?> o = byName.get(name);
-            if (o == null) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known options: "
-                        + byName.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(", ")));
-            }
-            if (value == null) {
-                boolean nextIsValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-                if (nextIsValue) {
-                    value = args[++i];
-                } else if (o.isBoolean()) {
-                    value = "true";
-                } else {
-                    throw new IllegalArgumentException("--" + name + " needs a value (" + o.type() + ")");
-                }
-            }
-            Object parsed = o.parse(value);
-            if (o.repeatable()) {
-                repeated.computeIfAbsent(name, n -> new ArrayList<>()).add((String) parsed);
-            } else {
-                values.put(name, parsed);
-            }
-        }
+        OptionArgs parsed = OptionArgs.parse(ALL, args);
+        Map<String, Object> values = parsed.values();
+        Map<String, List<String>> repeated = parsed.repeated();
         JobOptions options = new JobOptions(values, repeated);
         options.validate();
         return options;
@@ -422,6 +409,9 @@ public final class JobOptions implements Serializable {
         t.shareHalfLife = get(SHARE_HALF_LIFE);
         t.fglsInterval = get(FGLS_INTERVAL);
         t.emaBeta = get(BETA);
+        t.statsWindowMax = get(STATS_WINDOW);
+        t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
+        t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);
         return t;
     }
@@ -444,62 +434,38 @@ public final class JobOptions implements Serializable {
 
     /** The {@code --kafka-property} pairs. */
     public Properties kafkaProperties() {
-        Properties p = new Properties();
-        for (String kv : all(KAFKA_PROPERTY)) {
-            int eq = kv.indexOf('=');
-            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
-        return p;
+        return OptionArgs.properties(all(KAFKA_PROPERTY));
     }
 
     // ------------------------------------------------------------------ documentation
 
     /** The options as a Markdown table: option, type, default, description. */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder();
-        b.append("| option | values | default | description |\n");
-        b.append("|---|---|---|---|\n");
-        for (Option<?> o : ALL) {
-            b.append("| `--").append(o.name()).append("` | ").append(cell(o.type())).append(" | ")
-                    .append(o.defaultText().isEmpty() ? "" : o.defaultText().startsWith("`") || o.defaultText().startsWith("(")
-                            ? cell(o.defaultText()) : "`" + cell(o.defaultText()) + "`")
-                    .append(" | ").append(cell(o.description())).append(o.repeatable() ? " (repeatable)" : "")
-                    .append(" |\n");
-        }
-        return b.toString();
-    }
-
-    private static String cell(String s) {
-        return s.replace("|", "\\|");
+        return OptionArgs.markdownTable(ALL);
     }
 
     /** A plain-text usage summary for the command line. */
     public static String usage() {
-        StringBuilder b = new StringBuilder("Options (all have defaults):\n");
-        for (Option<?> o : ALL) {
-            b.append(String.format(Locale.ROOT, "  --%-26s %s%n      %s%s%n", o.name(), o.type(),
-                    o.description(), o.defaultText().isEmpty() ? "" : " Default: " + o.defaultText().replace("`", "") + "."));
-        }
-        return b.toString();
+        return OptionArgs.usage(ALL);
     }
 
     // ------------------------------------------------------------------ parsers (they validate too)
 
-    private static String nonEmpty(String s) {
+    static String nonEmpty(String s) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
         return s;
     }
 
-    private static String runId(String s) {
+    static String runId(String s) {
         if (!s.matches("[A-Za-z0-9._-]{1,200}")) {
             throw new IllegalArgumentException("allowed: 1 to 200 of letters, digits, '.', '_', '-'");
         }
         return s;
     }
 
-    private static List<String> topicList(String s) {
+    static List<String> topicList(String s) {
         List<String> topics = Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
         for (String t : topics) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
@@ -533,7 +499,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static String keyValue(String s) {
+    static String keyValue(String s) {
         int eq = s.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("expected key=value");
@@ -541,7 +507,7 @@ public final class JobOptions implements Serializable {
         return s;
     }
 
-    private static Boolean bool(String s) {
+    static Boolean bool(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": return true;
             case "false": case "no": case "off": return false;
@@ -584,7 +550,7 @@ public final class JobOptions implements Serializable {
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
     }
 
-    private static int parseInt(String s) {
+    static int parseInt(String s) {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
@@ -592,7 +558,7 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
@@ -608,9 +574,16 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static <N extends Number> N atLeast(N v, long min) {
+    static <N extends Number> N atLeast(N v, long min) {
         if (v.longValue() < min) {
             throw new IllegalArgumentException("allowed: an integer >= " + min);
+        }
+        return v;
+    }
+
+    private static long integerWithin(long v, long lo, long hi) {
+        if (v < lo || v > hi) {
+            throw new IllegalArgumentException("allowed: an integer in [" + lo + ", " + hi + "]");
         }
         return v;
     }

@@ -4,6 +4,8 @@ package io.domainmix.job;
  * One metrics record of a run (DESIGN.md "Metrics record"): arrays indexed like {@link #domains}.
  * Gradient noise is the per-slot second moment ‖w∇ℓ‖²: measured (mean over the interval), and
  * predicted for the weights in force, for proportional sampling, and for pure VA sampling.
+ * The staleness of the prequential scores is the lag, in steps, between the trainer and the copy
+ * of θ̄ an arrival was scored under, over the arrivals since the previous record.
  */
 public final class MetricsRecord {
     public String runId;
@@ -17,7 +19,14 @@ public final class MetricsRecord {
     /** Examples of each domain in the latest statistics summary. */
     public long[] statsCount;
     public double[] share;
-    public double[] lossEma;
+    /** Each domain's share of the last N arrivals, and of all arrivals: the arrival mix. */
+    public double[] recentShare;
+    public double[] longRunShare;
+    /** Arrivals whose loss or gradient was not finite (counted, kept away from the model). */
+    public long[] nonFinite;
+    /** L̄_k: the windowed mean of the prequential loss under θ̄ (ERMA's input). */
+    public double[] loss;
+    /** M_k: the windowed mean of w²‖∇ℓ‖² at the iterate θ (VA's input). */
     public double[] gradientSecondMoment;
     public double[] lossWeight;
     public double[] samplingProbability;
@@ -29,6 +38,9 @@ public final class MetricsRecord {
     public double trainingLoss;
     public double stepSize;
     public long skippedUpdates;
+    public double stalenessP50;
+    public double stalenessP95;
+    public long stalenessMax;
 
     public MetricsRecord() {}
 }

@@ -64,17 +64,7 @@ public final class ParseExamplesFunction extends ProcessFunction<RawRecord, Exam
             return;
         }
         rejected.inc();
-        DeadLetter d = new DeadLetter();
-        d.reason = result.reason().name();
-        d.detail = result.detail();
-        d.topic = r.topic;
-        d.partition = r.partition;
-        d.offset = r.offset;
-        d.key = r.key;
-        d.excerpt = DeadLetter.excerptOf(r.value);
-        d.valueBytes = r.value == null ? 0 : r.value.length;
-        d.runId = runId;
-        ctx.output(REJECTED, d);
+        ctx.output(REJECTED, DeadLetter.of(r, result.reason().name(), result.detail(), runId));
     }
 
     /** The domain a per-domain topic names: the topic without the prefix, or the whole topic. */

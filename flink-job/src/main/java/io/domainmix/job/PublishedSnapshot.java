@@ -4,7 +4,7 @@ import io.domainmix.core.train.ModelSnapshot;
 
 /**
  * A model snapshot on its way to the snapshot topic. {@code last} marks the final snapshot of a
- * bounded run: reading it back ends the job's feedback input, which lets the job finish.
+ * bounded run, so that a reader knows the model is complete.
  */
 public final class PublishedSnapshot {
     public ModelSnapshot snapshot;

@@ -24,7 +24,8 @@ import org.apache.flink.util.OutputTag;
  * generator, weights — is the keyed {@link TrainerState}.
  *
  * <p>Examples arrive in batches of one domain ({@link ExampleBatch}) and are buffered and trained
- * on one by one ({@link Trainer#onExample}); statistics summaries
+ * on one by one ({@link Trainer#onExample}: each is scored, under a θ̄ copy at most
+ * {@code --max-staleness-steps} old, before it is trained on); statistics summaries
  * recompute λ and p ({@link Trainer#onDomainStats}). Every {@code snapshotEvery} steps (but not
  * more often than every {@code snapshotIntervalMs}) a versioned snapshot is emitted (main output), every {@code metricsEvery} steps a
  * {@link MetricsRecord} ({@link #METRICS}). When a bounded input ends (an event-time timer at
@@ -86,6 +87,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         steps = metrics.counter(STEPS_METRIC);
         skipped = metrics.counter(SKIPPED_METRIC);
         metrics.gauge("step", (Gauge<Long>) () -> trainer == null ? 0L : trainer.step());
+        metrics.gauge("staleness", (Gauge<Long>) () -> trainer == null ? 0L : trainer.currentStaleness());
         domainsWithGauges = new HashSet<>();
     }
 
@@ -179,8 +181,11 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.arrivals = t.arrivalCounts().clone();
         m.statsCount = t.state().statsCount.clone();
         m.share = t.shares().clone();
-        m.lossEma = t.statsLoss().clone();
-        m.gradientSecondMoment = t.statsGradient().clone();
+        m.recentShare = t.recentShares();
+        m.longRunShare = t.longRunShares();
+        m.nonFinite = t.nonFiniteCounts().clone();
+        m.loss = t.lossEstimates();
+        m.gradientSecondMoment = t.gradientSecondMoments();
         m.lossWeight = t.lossWeights().clone();
         m.samplingProbability = t.samplingProbabilities().clone();
         m.noiseMeasured = t.windowGradientNoise();
@@ -191,11 +196,15 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.trainingLoss = t.trainingLoss();
         m.stepSize = t.stepSize();
         m.skippedUpdates = t.skippedUpdates();
+        m.stalenessP50 = t.stalenessQuantile(0.5);
+        m.stalenessP95 = t.stalenessQuantile(0.95);
+        m.stalenessMax = t.stalenessMax();
         t.resetNoiseWindow();
+        t.resetStalenessWindow();
         return m;
     }
 
-    /** Per-domain gauges (λ, p, π, loss EMA, n) for every domain not yet registered. */
+    /** Per-domain gauges (λ, p, π, recent share, L̄, n) for every domain not yet registered. */
     private void registerGauges(Trainer t) {
         String[] domains = t.domains();
         if (domains.length == domainsWithGauges.size()) {
@@ -207,7 +216,8 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
                 g.gauge("lossWeight", perDomain(d, tr -> tr.lossWeights()));
                 g.gauge("samplingProbability", perDomain(d, tr -> tr.samplingProbabilities()));
                 g.gauge("share", perDomain(d, tr -> tr.shares()));
-                g.gauge("lossEma", perDomain(d, tr -> tr.statsLoss()));
+                g.gauge("recentShare", perDomain(d, Trainer::recentShares));
+                g.gauge("loss", perDomain(d, Trainer::lossEstimates));
                 g.gauge("examples", (Gauge<Long>) () -> {
                     Trainer tr = trainer;
                     int i = indexOf(tr, d);

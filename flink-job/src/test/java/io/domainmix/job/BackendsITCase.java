@@ -63,7 +63,7 @@ class BackendsITCase {
         DomainMixJob.configure(env, options);
         DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options)
                 .map(new FailOnceAfterCheckpoint(total / 4, 1000, 10)).name("fail once");
-        DomainMixJob.build(options, records, DomainMixJob.kafkaFeedback(env, options), DomainMixJob.kafkaSinks(options));
+        DomainMixJob.build(options, records, DomainMixJob.kafkaSinks(options));
         JobClient job = env.executeAsync(options.jobName());
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 

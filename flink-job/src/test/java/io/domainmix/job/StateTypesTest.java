@@ -71,8 +71,8 @@ class StateTypesTest {
             t.onExample(new Example(i % 3 == 0 ? "a" : "b", new double[] {i, 1, -i}, i * 0.5));
         }
         DomainStatistics stats = DomainStatistics.create(3, true, true);
-        stats.observe(t.model(), t.theta(), t.theta(), new Example("a", new double[] {1, 2, 3}, 1), 0.01, new double[4]);
-        t.onDomainStats(stats.summary("a", 0.01));
+        stats.observe(new Example("a", new double[] {1, 2, 3}, 1));
+        t.onDomainStats(stats.summary("a"));
         TrainerState st = t.state();
 
         @SuppressWarnings("unchecked")
@@ -86,6 +86,13 @@ class StateTypesTest {
         assertEquals(st.rngState, back.rngState);
         assertArrayEquals(st.fgls[0].gram, back.fgls[0].gram, 0.0);
         assertEquals(st.arrivals, back.arrivals);
+        assertArrayEquals(st.scoringTheta, back.scoringTheta, 0.0);
+        assertArrayEquals(st.lagHistogram, back.lagHistogram);
+        assertArrayEquals(st.recentDomains, back.recentDomains);
+        assertArrayEquals(st.recentCount, back.recentCount);
+        assertEquals(st.lossMean[1].currentSum, back.lossMean[1].currentSum, 0.0);
+        assertEquals(st.lossMean[1].previousMean, back.lossMean[1].previousMean, 0.0);
+        assertEquals(st.gradientMean[0].currentLength, back.gradientMean[0].currentLength);
     }
 
     @Test
@@ -107,12 +114,12 @@ class StateTypesTest {
         assertEquals(0, roundTrip(ser, TrainerInput.of(new ExampleBatch("e", new Example[0]))).examples.size());
 
         DomainStatistics s = DomainStatistics.create(3, true, true);
-        s.observe(io.domainmix.core.model.ModelSpec.linear(3, true).create(), new double[4], new double[4], exampleOfD2(), 0.01, new double[4]);
-        TrainerInput stats = TrainerInput.of(s.summary("d2", 0.01));
+        s.observe(exampleOfD2());
+        TrainerInput stats = TrainerInput.of(s.summary("d2"));
         TrainerInput statsBack = roundTrip(ser, stats);
         assertNull(statsBack.examples);
         assertEquals("d2", statsBack.stats.domain);
-        assertEquals(stats.stats.lossEma, statsBack.stats.lossEma, 0.0);
+        assertEquals(stats.stats.count, statsBack.stats.count);
         assertArrayEquals(stats.stats.fgls.gram, statsBack.stats.fgls.gram, 0.0);
 
         // copies are deep: changing the copy leaves the original alone

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.synth.Experiment;
@@ -55,9 +54,6 @@ class TrainerFunctionTest {
         Experiment ex = Experiment.named("linear-noise", 20);
         GroundTruth truth = ex.groundTruth(3);
         Experiment.Arrivals arrivals = ex.arrivals(truth, 3);
-        Model model = settings().model.create();
-        double[] theta0 = Trainer.newState(settings()).theta;
-        double[] scratch = new double[model.parameterCount()];
         Map<String, DomainStatistics> stats = new HashMap<>();
         List<TrainerInput> out = new ArrayList<>();
         List<Example> batch = new ArrayList<>();
@@ -69,11 +65,11 @@ class TrainerFunctionTest {
             }
             batch.add(e);
             DomainStatistics s = stats.computeIfAbsent(e.domain, d -> DomainStatistics.create(20, false, false));
-            s.observe(model, theta0, theta0, e, 0.001, scratch);
+            s.observe(e);
             if (s.count % 250 == 0) {
                 out.add(TrainerInput.of(new ExampleBatch(e.domain, batch.toArray(new Example[0]))));
                 batch.clear();
-                out.add(TrainerInput.of(s.summary(e.domain, 0.001)));
+                out.add(TrainerInput.of(s.summary(e.domain)));
             }
         }
         if (!batch.isEmpty()) {
@@ -133,6 +129,15 @@ class TrainerFunctionTest {
             assertTrue(m.noiseVarianceAware <= m.noiseProportional);
             assertEquals(2500, m.arrivals[0] + m.arrivals[1]);
             assertTrue(m.statsCount[0] >= 1000 && m.statsCount[1] >= 1000);
+            assertArrayEquals(want.lossEstimates(), m.loss, 0.0, "the metrics carry the trainer's own L̄_k");
+            // the arrival mix: shares of the last 500 arrivals, and of all 2,500 so far
+            assertEquals(1.0, m.recentShare[0] + m.recentShare[1], 1e-12);
+            assertEquals(m.arrivals[0] / 2500.0, m.longRunShare[0], 1e-12);
+            // staleness: scored under a θ̄ copy refreshed every S = 100 steps, one step per arrival,
+            // so the last 500 arrivals' lags are 0..99 five times over
+            assertEquals(49.0, m.stalenessP50, 0.0);
+            assertEquals(94.0, m.stalenessP95, 0.0);
+            assertEquals(99, m.stalenessMax);
 
             // end of a bounded input: a final snapshot, marked, and final metrics
             assertEquals(1, h.numEventTimeTimers());

@@ -101,4 +101,59 @@ class TrainingITCase {
         System.out.printf("logistic-mixed erma+va: cosine distance first snapshot %.4f, last %.4f%n", first, last);
         assertTrue(last <= 0.5 * first, "cosine distance " + first + " -> " + last);
     }
+
+    /**
+     * Issue 11: a backlog of uncentred labels (offset-noise, 4,000 a domain) replayed by a bounded
+     * job. Every arrival is scored under a θ̄ at most S − 1 steps old, so the loss estimates forget
+     * θ₀'s loss (≈ 27²/2 ≈ 365 here) and ERMA's λ find the noise levels as the offline FGLS fit of
+     * the same rows does.
+     */
+    @Test
+    void aReplayedBacklogIsScoredUnderAFreshModel() throws Exception {
+        long total = 16_000;
+        String prefix = TestKafka.unique("offset");
+        Experiment ex = Experiment.named("offset-noise", 2);
+        TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2", prefix + ".d3", prefix + ".d4");
+        Map<String, Long> produced = JobRuns.produce(prefix, ex, SEED, total);
+        String run = TestKafka.unique("offset-erma-va");
+        long s = 100;
+        runBounded(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true", "--loss-weights", "erma",
+                "--sampling", "va", "--max-staleness-steps", String.valueOf(s)));
+
+        int records = 0;
+        for (var r : TestKafka.readAll(run + "-metrics")) {
+            var m = JobJson.tree(r.value());
+            if (m.path("staleness").path("max").isNumber()) {
+                records++;
+                assertTrue(m.path("staleness").path("max").asLong() <= s - 1, m.path("staleness").toString());
+            }
+        }
+        assertTrue(records >= 10, "metrics records: " + records);
+
+        var metrics = JobRuns.finalMetrics(run);
+        ModelSnapshot last = JobRuns.finalSnapshot(run);
+        io.domainmix.core.sim.SimulationSettings settings = new io.domainmix.core.sim.SimulationSettings();
+        settings.examples = total;
+        var offline = io.domainmix.core.sim.Simulator.closedForm(ex, settings, SEED); // the same rows, in one shot
+        double[] noise = {0.2, 1, 7, 8};
+        double[] lambda = new double[4];
+        StringBuilder seen = new StringBuilder();
+        for (int k = 0; k < 4; k++) {
+            String d = "d" + (k + 1);
+            var m = metrics.path("domains").path(d);
+            assertEquals(produced.get(d).longValue(), m.path("n").asLong(), "count of " + d);
+            double loss = m.path("lossEma").asDouble();
+            lambda[k] = JobRuns.lossWeight(last, d);
+            seen.append(String.format(java.util.Locale.ROOT, "%s: L %.3f (σ²/2 = %.2f), λ %.3f; ", d, loss, noise[k] / 2, lambda[k]));
+            // the prequential loss of a fitted model is σ²/2 plus a small excess; θ₀'s would be ≈ 365
+            assertTrue(loss >= 0.7 * noise[k] / 2 && loss <= 1.5 * noise[k] / 2, seen.toString());
+        }
+        for (int k = 1; k < 4; k++) {
+            assertTrue(lambda[k] < lambda[k - 1], "λ ranked by noise: " + seen);
+        }
+        double ratio = lambda[0] / lambda[3];
+        double offlineRatio = offline.noiseVariance[3] / offline.noiseVariance[0];
+        System.out.printf("offset-noise erma+va backlog: %s λ1/λ4 %.1f, offline FGLS %.1f%n", seen, ratio, offlineRatio);
+        assertTrue(ratio <= 1.5 * offlineRatio && ratio >= offlineRatio / 1.5, "λ1/λ4 " + ratio + " vs offline " + offlineRatio);
+    }
 }

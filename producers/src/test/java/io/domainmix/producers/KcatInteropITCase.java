@@ -89,6 +89,7 @@ class KcatInteropITCase {
                 "news|{\"x\": [0.5, 0.25, 0.125], \"y\": 0}",
                 "wiki|{\"x\": [1, 2], \"y\": 1}",
                 "");
+        broker.topics().create(1, topic);
         kcat(lines, "-P", "-t", topic, "-K", "|");
 
         List<ConsumerRecord<String, byte[]>> records = broker.topics().readCommitted(topic);

@@ -65,7 +65,7 @@ public final class ChildProcess {
             Files.createDirectories(logFile.getParent());
             Files.writeString(
                     logFile,
-                    "==== " + name + ": " + mainClass + " " + String.join(" ", args) + System.lineSeparator(),
+                    "==== " + name + ": " + mainClass + " " + withoutPasswords(String.join(" ", args)) + System.lineSeparator(),
                     StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
@@ -84,6 +84,11 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    /** The command line as logged: a {@code password=...} value (SCRAM credentials, JAAS settings) is hidden. */
+    static String withoutPasswords(String commandLine) {
+        return commandLine.replaceAll("(?i)(password=\\\"?)[^,\\]\\s\";]+", "$1[hidden]");
     }
 
     /** Runs a short-lived JVM to completion and returns its output; fails on a non-zero exit. */

@@ -1,5 +1,6 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import io.domainmix.cli.report.RecordReader;
 import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.TopicContents;
@@ -8,6 +9,7 @@ import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import io.domainmix.job.TopicCreation;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.ExampleProducer;
 import io.domainmix.producers.KafkaTarget;
@@ -30,14 +32,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.util.SerializedThrowable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One experiment of the demo: its domains produced once into Kafka, the policy grid trained on
@@ -49,7 +48,7 @@ public final class ExperimentRun {
 
     /** What the demo was asked to do for one experiment. */
     public record Settings(Experiment experiment, long examples, long seed, List<PolicySpec> policies,
-                           String bootstrapServers, String topicTag, Path outDir, int concurrentJobs,
+                           KafkaConnection kafka, String topicTag, Path outDir, int concurrentJobs,
                            int jobParallelism) {}
 
     /** The runs, and the report written from them. */
@@ -91,7 +90,8 @@ public final class ExperimentRun {
         Files.createDirectories(s.outDir());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            SyntheticProducer producer = new SyntheticProducer(plan, KafkaTarget.of(s.bootstrapServers()),
+            SyntheticProducer producer = new SyntheticProducer(plan,
+                    new KafkaTarget(s.kafka().bootstrapServers(), s.kafka().properties(), Optional.empty(), Optional.empty(), true),
                     TopicLayout.perDomain(prefix, prefix + "-truth"), truthFile(), ExampleProducer.Output.quiet(quiet));
             producer.run();
             ProduceSummary summary = producer.summary();
@@ -164,8 +164,8 @@ public final class ExperimentRun {
     List<String> jobArguments(PolicyRun r) {
         PolicySpec p = r.policy();
         Experiment e = s.experiment();
-        return new ArrayList<>(List.of(
-                "--bootstrap-servers", s.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", s.kafka().bootstrapServers(),
                 "--topics", String.join(",", exampleTopics()),
                 "--topic-prefix", prefix,
                 "--run-id", r.runId(),
@@ -183,25 +183,18 @@ public final class ExperimentRun {
                 "--statistics-parallelism", String.valueOf(s.jobParallelism()),
                 // files, never the JobManager's memory, whose 5 MB a few domains' buffers exceed
                 "--checkpoint-dir", s.outDir().resolve("checkpoints").toAbsolutePath().toString()));
+        args.addAll(s.kafka().jobArguments());
+        return args;
     }
 
     /** Creates the runs' output topics up front, so that the live table can follow them from the start. */
     private void createOutputTopics() throws Exception {
-        java.util.Properties p = new java.util.Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            var existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
+        try (Admin admin = Admin.create(s.kafka().clientProperties())) {
+            List<String> topics = new ArrayList<>();
             for (PolicyRun r : runs) {
-                for (String t : List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic())) {
-                    if (!existing.contains(t)) {
-                        missing.add(new NewTopic(t, Optional.of(1), Optional.empty()));
-                    }
-                }
+                topics.addAll(List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic()));
             }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-            }
+            TopicCreation.createMissing(admin, topics);
         }
     }
 
@@ -219,7 +212,7 @@ public final class ExperimentRun {
                 continue;
             }
             for (String topic : List.of(r.snapshotTopic(), r.metricsTopic())) {
-                List<byte[]> values = TopicContents.values(s.bootstrapServers(), topic, KAFKA_TIMEOUT);
+                List<byte[]> values = TopicContents.values(s.kafka(), topic, KAFKA_TIMEOUT);
                 try (Writer w = Files.newBufferedWriter(records.resolve(topic + ".jsonl"), StandardCharsets.UTF_8)) {
                     for (byte[] v : values) {
                         w.write(new String(v, StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import java.io.PrintStream;
 
 /** The live table of an experiment's runs, fed by a watcher of their metrics topics. */
@@ -7,8 +8,8 @@ public final class LiveView implements AutoCloseable {
     private final MetricsWatcher watcher;
     private final LiveTable table;
 
-    public LiveView(String bootstrapServers, ExperimentRun run, PrintStream out, boolean ansi) {
-        this.watcher = new MetricsWatcher(bootstrapServers, run.runs());
+    public LiveView(KafkaConnection kafka, ExperimentRun run, PrintStream out, boolean ansi) {
+        this.watcher = new MetricsWatcher(kafka, run.runs());
         this.table = new LiveTable(run.runs(), run.domains(), run.totalExamples(), out, ansi, 10);
     }
 

@@ -1,5 +1,6 @@
 package io.domainmix.cli.demo;
 
+import io.domainmix.cli.KafkaConnection;
 import io.domainmix.cli.report.MetricsPoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,19 +22,18 @@ final class MetricsWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stop;
 
-    MetricsWatcher(String bootstrapServers, List<PolicyRun> runs) {
+    MetricsWatcher(KafkaConnection kafka, List<PolicyRun> runs) {
         Map<String, PolicyRun> byTopic = new HashMap<>();
         for (PolicyRun r : runs) {
             byTopic.put(r.metricsTopic(), r);
         }
-        thread = new Thread(() -> follow(bootstrapServers, byTopic), "metrics-watcher");
+        thread = new Thread(() -> follow(kafka, byTopic), "metrics-watcher");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void follow(String bootstrapServers, Map<String, PolicyRun> byTopic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private void follow(KafkaConnection kafka, Map<String, PolicyRun> byTopic) {
+        Properties p = kafka.clientProperties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

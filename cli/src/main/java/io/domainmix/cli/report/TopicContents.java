@@ -1,10 +1,13 @@
 package io.domainmix.cli.report;
 
+import io.domainmix.cli.KafkaConnection;
+import io.domainmix.job.KafkaErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +36,13 @@ public final class TopicContents {
 
     /** Fails fast, naming the address, when no broker answers there. */
     public static void checkReachable(String bootstrapServers, Duration timeout) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        checkReachable(KafkaConnection.of(bootstrapServers), timeout);
+    }
+
+    /** Fails fast, naming the address (or the authentication failure), when no broker answers there. */
+    public static void checkReachable(KafkaConnection kafka, Duration timeout) {
+        String bootstrapServers = kafka.bootstrapServers();
+        Properties p = kafka.clientProperties();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(p)) {
@@ -43,6 +51,10 @@ public final class TopicContents {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted while contacting Kafka at " + bootstrapServers, e);
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            Optional<String> security = KafkaErrors.security(e);
+            if (security.isPresent()) {
+                throw new UnreachableException(security.get() + " (Kafka at " + bootstrapServers + ")", null);
+            }
             throw new UnreachableException("Kafka is not reachable at " + bootstrapServers + " (no answer within "
                     + timeout.toSeconds() + " s); check the address and that the broker is running", e);
         }
@@ -50,8 +62,13 @@ public final class TopicContents {
 
     /** The record values of every partition of {@code topic}, partition by partition in offset order. */
     public static List<byte[]> values(String bootstrapServers, String topic, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return values(KafkaConnection.of(bootstrapServers), topic, timeout);
+    }
+
+    /** The record values of every partition of {@code topic}, partition by partition in offset order. */
+    public static List<byte[]> values(KafkaConnection kafka, String topic, Duration timeout) {
+        String bootstrapServers = kafka.bootstrapServers();
+        Properties p = kafka.clientProperties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<byte[]> out = new ArrayList<>();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.domainmix.core.data.Example;
-import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.sim.SimulationSettings;
@@ -64,37 +63,32 @@ final class SimulatedRecords {
         Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
         Trainer trainer = Trainer.create(Simulator.trainerSettings(experiment, s, policy, seed));
         ModelSpec spec = experiment.modelSpec();
-        Model model = spec.create();
         List<DomainSpec> specs = experiment.domains();
         DomainStatistics[] stats = new DomainStatistics[specs.size()];
         for (int k = 0; k < stats.length; k++) {
             stats[k] = DomainStatistics.create(spec.dimension(), spec.intercept(), trainer.settings().fglsEnabled());
         }
-        double[] scratch = new double[model.parameterCount()];
-        double[] publishedTheta = trainer.theta().clone();
-        double[] publishedAveraged = trainer.averagedTheta().clone();
         long version = 0;
         try (Writer snaps = Files.newBufferedWriter(snapshots, StandardCharsets.UTF_8);
              Writer mets = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8)) {
             for (long i = 0; i < examples; i++) {
                 int k = arrivals.nextDomain();
                 Example e = arrivals.next(k);
-                if (!stats[k].observe(model, publishedAveraged, publishedTheta, e, s.beta, scratch)) {
+                if (!stats[k].observe(e)) {
                     continue;
                 }
+                boolean stepped = trainer.onExample(e) > 0;
                 if (stats[k].count % s.statsEvery == 0) {
-                    trainer.onDomainStats(stats[k].summary(e.domain, s.beta));
+                    trainer.onDomainStats(stats[k].summary(e.domain));
                 }
-                if (trainer.onExample(e) > 0 && trainer.step() % every == 0) {
-                    publishedTheta = trainer.theta().clone();
-                    publishedAveraged = trainer.averagedTheta().clone();
+                if (stepped && trainer.step() % every == 0) {
                     writeLine(snaps, snapshot(trainer, runId, ++version, false));
-                    writeLine(mets, metrics(trainer, stats, specs, runId, s.beta, false));
+                    writeLine(mets, metrics(trainer, stats, specs, runId, false));
                     trainer.resetNoiseWindow();
                 }
             }
             writeLine(snaps, snapshot(trainer, runId, ++version, true));
-            writeLine(mets, metrics(trainer, stats, specs, runId, s.beta, true));
+            writeLine(mets, metrics(trainer, stats, specs, runId, true));
         }
     }
 
@@ -111,7 +105,7 @@ final class SimulatedRecords {
     }
 
     private static ObjectNode metrics(Trainer trainer, DomainStatistics[] stats, List<DomainSpec> specs, String runId,
-                                      double beta, boolean last) {
+                                      boolean last) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("runId", runId);
         root.put("step", trainer.step());
@@ -125,8 +119,8 @@ final class SimulatedRecords {
             d.put("n", stats[k].count);
             d.put("arrivals", trainer.arrivalCounts()[i]);
             d.put("share", trainer.shares()[i]);
-            d.put("lossEma", stats[k].lossEma(beta));
-            d.put("gradientSecondMoment", stats[k].gradientSecondMoment(beta));
+            d.put("lossEma", trainer.lossEstimates()[i]);
+            d.put("gradientSecondMoment", trainer.gradientSecondMoments()[i]);
             d.put("lossWeight", trainer.lossWeights()[i]);
             d.put("samplingProbability", trainer.samplingProbabilities()[i]);
         }

@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * [8]     ts, epoch milliseconds, two's complement int64 (if flag 3)
  * </pre>
  *
- * Nothing may follow the last field. At d = 20 with a two-letter domain a record is 175 bytes
+ * Nothing may follow the last field. Where the schema makes the label optional (scoring
+ * requests), y = NaN marks a record without one. At d = 20 with a two-letter domain a record is 175 bytes
  * (JSON: about 430). Decoding applies the same validation as the JSON codec, with the same
  * reasons; records it cannot read structurally (wrong magic, truncated, trailing bytes, a
  * reserved flag set) are {@link RejectionReason#MALFORMED_RECORD}, and a later version is

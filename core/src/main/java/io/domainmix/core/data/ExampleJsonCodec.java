@@ -19,8 +19,8 @@ import java.util.Arrays;
  *
  * <pre>{"domain": "wiki", "x": [0.12, -1.3, 4.0], "y": 2.5, "id": "e-17", "ts": 1700000000000, "w": 1.0}</pre>
  *
- * {@code x} and {@code y} are required; {@code domain}, {@code id}, {@code ts} and {@code w} are
- * optional. Where {@code domain} is absent the record key names the domain, else the topic.
+ * {@code x} and {@code y} are required ({@code y} is optional where the schema says so: scoring
+ * requests); {@code domain}, {@code id}, {@code ts} and {@code w} are optional. Where {@code domain} is absent the record key names the domain, else the topic.
  *
  * <p>Decoding streams tokens (no tree is built) with Jackson's fast double parser, since parsing
  * is the throughput bound of the whole job. {@code NaN} and {@code Infinity} literals are read
@@ -164,7 +164,7 @@ public final class ExampleJsonCodec implements Serializable {
         if (x == null) {
             return DecodeResult.rejected(RejectionReason.MISSING_FEATURES, "field x is missing");
         }
-        if (!hasY) {
+        if (!hasY && schema.labelRequired()) {
             return DecodeResult.rejected(RejectionReason.MISSING_LABEL, "field y is missing");
         }
         if (dim == 0 || (schema.dimension() > 0 && dim != schema.dimension())) {

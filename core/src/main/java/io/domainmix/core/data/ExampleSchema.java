@@ -4,7 +4,9 @@ import java.io.Serializable;
 
 /**
  * What a run accepts: the feature dimension (0 accepts any dimension, for tools that only
- * inspect records), the label kind, and the largest record in bytes.
+ * inspect records), the label kind, the largest record in bytes, and whether a label is required
+ * (training) or optional (scoring requests: a record without {@code y}, or with a NaN label in the
+ * binary format, is accepted with {@code y = NaN}).
  */
 public final class ExampleSchema implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -13,8 +15,13 @@ public final class ExampleSchema implements Serializable {
     private final int dimension;
     private final LabelKind labelKind;
     private final int maxRecordBytes;
+    private final boolean labelRequired;
 
     public ExampleSchema(int dimension, LabelKind labelKind, int maxRecordBytes) {
+        this(dimension, labelKind, maxRecordBytes, true);
+    }
+
+    public ExampleSchema(int dimension, LabelKind labelKind, int maxRecordBytes, boolean labelRequired) {
         if (dimension < 0) {
             throw new IllegalArgumentException("dimension must be >= 0: " + dimension);
         }
@@ -24,6 +31,7 @@ public final class ExampleSchema implements Serializable {
         this.dimension = dimension;
         this.labelKind = labelKind;
         this.maxRecordBytes = maxRecordBytes;
+        this.labelRequired = labelRequired;
     }
 
     public ExampleSchema(int dimension, LabelKind labelKind) {
@@ -40,5 +48,9 @@ public final class ExampleSchema implements Serializable {
 
     public int maxRecordBytes() {
         return maxRecordBytes;
+    }
+
+    public boolean labelRequired() {
+        return labelRequired;
     }
 }

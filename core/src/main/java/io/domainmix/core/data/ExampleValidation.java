@@ -28,10 +28,11 @@ final class ExampleValidation {
 
     static DecodeResult accept(ExampleSchema schema, String domain, String keyDomain, String topicDomain,
                                double[] x, double y, double weight, String id, long timestamp) {
-        if (!Double.isFinite(y)) {
+        boolean unlabelled = Double.isNaN(y) && !schema.labelRequired();
+        if (!unlabelled && !Double.isFinite(y)) {
             return DecodeResult.rejected(RejectionReason.NON_FINITE_VALUE, "y is " + y);
         }
-        if (!schema.labelKind().accepts(y)) {
+        if (!unlabelled && !schema.labelKind().accepts(y)) {
             return DecodeResult.rejected(RejectionReason.LABEL_NOT_BINARY, "y is " + y + "; a classifier needs 0 or 1");
         }
         if (!Double.isFinite(weight) || weight < 0) {

@@ -1,5 +1,7 @@
 package io.domainmix.core.model;
 
+import io.domainmix.core.data.LabelKind;
+
 /**
  * A differentiable model with parameters held outside it as a {@code double[]}, so that the
  * same instance evaluates any snapshot and the parameters can live in checkpointed state.
@@ -16,6 +18,15 @@ public interface Model {
 
     /** The model output f: the prediction for regression, the logit for binary labels. */
     double output(double[] theta, double[] x);
+
+    /**
+     * What a caller serves: the output f for real labels, the probability σ(f) that y = 1 for
+     * binary labels (logistic regression, an MLP with a binary output).
+     */
+    default double predict(double[] theta, double[] x) {
+        double f = output(theta, x);
+        return spec().labelKind() == LabelKind.BINARY ? BinaryLoss.sigmoid(f) : f;
+    }
 
     /** The per-example loss ℓ(θ; x, y). */
     double loss(double[] theta, double[] x, double y);

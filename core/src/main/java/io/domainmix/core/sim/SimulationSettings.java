@@ -12,12 +12,12 @@ public final class SimulationSettings {
     public double stepSize = Double.NaN;
     public double stepSizeFactor = 0.25;
     public double momentum = 0.0;
-    /** β of the per-domain loss and gradient EMAs. */
-    public double beta = 0.001;
     /** The statistics of a domain are sent to the trainer every this many of its examples. */
     public long statsEvery = 1000;
-    /** The statistics see a new model snapshot every this many steps. */
-    public long snapshotEvery = 1000;
+    /** S: arrivals are scored under a copy of θ̄ refreshed every this many steps. */
+    public long maxStalenessSteps = io.domainmix.core.train.TrainerSettings.DEFAULT_MAX_STALENESS_STEPS;
+    /** Longest window of the per-domain loss and ‖∇ℓ‖² means. */
+    public long statsWindowMax = io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX;
     /** Held-out examples per domain for the held-out loss. */
     public int heldOutPerDomain = 2000;
     /** Worker threads over seeds (results do not depend on it). */
@@ -33,8 +33,8 @@ public final class SimulationSettings {
         if (!(stepsPerArrival > 0)) {
             throw new IllegalArgumentException("--steps-per-arrival must be > 0: " + stepsPerArrival);
         }
-        if (statsEvery < 1 || snapshotEvery < 1) {
-            throw new IllegalArgumentException("statistics and snapshot intervals must be >= 1");
+        if (statsEvery < 1) {
+            throw new IllegalArgumentException("statistics interval must be >= 1: " + statsEvery);
         }
     }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.Future;
 
 /**
  * The reference simulator: the whole online algorithm in one thread, exactly as the Flink job
- * runs it (per-domain {@link DomainStatistics} evaluated under a published snapshot, statistics
- * summaries on a count trigger, the same {@link Trainer}), fed by a synthetic experiment. Every
- * policy sees the same arrivals for a given seed; a seed's results do not depend on threads.
+ * runs it (per-domain {@link DomainStatistics}, their summaries on a count trigger after the
+ * example that completes the count, and the same {@link Trainer}, which scores every arrival
+ * before training on it), fed by a synthetic experiment. Every policy sees the same arrivals
+ * for a given seed; a seed's results do not depend on threads.
  */
 public final class Simulator {
     private Simulator() {}
@@ -68,12 +69,20 @@ public final class Simulator {
         public final double glsError;
         public final double olsError;
         public final double[] fglsLossWeights;
+        /** σ̂²_k of the one-shot FGLS fit, in the experiment's domain order. */
+        public final double[] noiseVariance;
+        public final double[] olsTheta;
+        public final double[] fglsTheta;
 
-        ClosedForm(double fglsError, double glsError, double olsError, double[] fglsLossWeights) {
+        ClosedForm(double fglsError, double glsError, double olsError, double[] fglsLossWeights, double[] noiseVariance,
+                   double[] olsTheta, double[] fglsTheta) {
             this.fglsError = fglsError;
             this.glsError = glsError;
             this.olsError = olsError;
             this.fglsLossWeights = fglsLossWeights;
+            this.noiseVariance = noiseVariance;
+            this.olsTheta = olsTheta;
+            this.fglsTheta = fglsTheta;
         }
     }
 
@@ -85,6 +94,8 @@ public final class Simulator {
         t.stepSize = s.stepSize;
         t.stepSizeFactor = s.stepSizeFactor;
         t.momentum = s.momentum;
+        t.maxStalenessSteps = s.maxStalenessSteps;
+        t.statsWindowMax = s.statsWindowMax;
         t.seed = seed;
         return t;
     }
@@ -102,22 +113,15 @@ public final class Simulator {
         for (int k = 0; k < stats.length; k++) {
             stats[k] = DomainStatistics.create(spec.dimension(), spec.intercept(), ts.fglsEnabled());
         }
-        double[] scratch = new double[model.parameterCount()];
-        double[] snapshotTheta = trainer.theta().clone();
-        double[] snapshotAveraged = trainer.averagedTheta().clone();
         long expectedSteps = (long) Math.floor(s.examples * s.stepsPerArrival / s.batchSize);
         long noiseWindowStart = expectedSteps - Math.max(1, expectedSteps / 10);
         boolean noiseWindowOpen = false;
-        long lastSnapshotStep = 0;
 
         for (long i = 0; i < s.examples; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
-            if (!stats[k].observe(model, snapshotAveraged, snapshotTheta, e, s.beta, scratch)) {
+            if (!stats[k].observe(e)) {
                 continue;
-            }
-            if (stats[k].count % s.statsEvery == 0) {
-                trainer.onDomainStats(stats[k].summary(e.domain, s.beta));
             }
             if (trainer.onExample(e) > 0) {
                 long step = trainer.step();
@@ -125,17 +129,15 @@ public final class Simulator {
                     trainer.resetNoiseWindow();
                     noiseWindowOpen = true;
                 }
-                if (step - lastSnapshotStep >= s.snapshotEvery) {
-                    System.arraycopy(trainer.theta(), 0, snapshotTheta, 0, snapshotTheta.length);
-                    System.arraycopy(trainer.averagedTheta(), 0, snapshotAveraged, 0, snapshotAveraged.length);
-                    lastSnapshotStep = step;
-                }
+            }
+            if (stats[k].count % s.statsEvery == 0) {
+                trainer.onDomainStats(stats[k].summary(e.domain));
             }
         }
         // final statistics, so the reported weights reflect all the data
         for (int k = 0; k < stats.length; k++) {
             if (stats[k].count > 0) {
-                trainer.onDomainStats(stats[k].summary(specs.get(k).name(), s.beta));
+                trainer.onDomainStats(stats[k].summary(specs.get(k).name()));
             }
         }
         double[] theta = trainer.averagedTheta().clone();
@@ -185,10 +187,12 @@ public final class Simulator {
             fglsWeights[i] /= z;
         }
         double[] trueTheta = experiment.trueParameters(truth);
-        double fgls = distanceOrNaN(FglsEstimator.weightedSolve(stats, fglsWeights), trueTheta);
+        double[] fglsTheta = FglsEstimator.weightedSolve(stats, fglsWeights);
+        double[] olsTheta = FglsEstimator.weightedSolve(stats, ones);
+        double fgls = distanceOrNaN(fglsTheta, trueTheta);
         double gls = distanceOrNaN(FglsEstimator.weightedSolve(stats, inverseTrueNoise), trueTheta);
-        double ols = distanceOrNaN(FglsEstimator.weightedSolve(stats, ones), trueTheta);
-        return new ClosedForm(fgls, gls, ols, fglsWeights);
+        double ols = distanceOrNaN(olsTheta, trueTheta);
+        return new ClosedForm(fgls, gls, ols, fglsWeights, noise.noiseVariance.clone(), olsTheta, fglsTheta);
     }
 
     /** Runs every policy on every seed and aggregates means over seeds. */

@@ -177,11 +177,20 @@ public final class Experiment {
 
     /** Held-out examples with noise-free labels, {@code perDomain} of each domain, from a separate stream. */
     public List<List<Example>> heldOut(GroundTruth truth, long seed, int perDomain) {
+        return heldOut(truth, seed, perDomain, false);
+    }
+
+    /**
+     * Held-out examples, {@code perDomain} of each domain, from a stream separate from the
+     * training arrivals: with noise-free labels (the excess loss), or with noisy ones, as a user's
+     * held-out rows would be (the noisy stream is separate from the noise-free one too).
+     */
+    public List<List<Example>> heldOut(GroundTruth truth, long seed, int perDomain, boolean noisy) {
         List<List<Example>> out = new ArrayList<>();
-        for (SyntheticDomain g : generators(truth, SplitMix64.derive(seed, "held-out"))) {
+        for (SyntheticDomain g : generators(truth, SplitMix64.derive(seed, noisy ? "held-out-noisy" : "held-out"))) {
             List<Example> list = new ArrayList<>(perDomain);
             for (int i = 0; i < perDomain; i++) {
-                list.add(g.nextClean());
+                list.add(noisy ? g.next() : g.nextClean());
             }
             out.add(list);
         }

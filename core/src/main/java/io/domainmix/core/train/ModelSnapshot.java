@@ -15,6 +15,8 @@ public final class ModelSnapshot {
     public int hidden;
     public String activation;
     public boolean intercept;
+    /** The labels the model was trained on, {@code real} or {@code binary}: an MLP's output kind. */
+    public String labels;
     public double[] theta;
     public double[] averagedTheta;
     public double[] fglsTheta;

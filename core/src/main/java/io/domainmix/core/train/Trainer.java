@@ -8,6 +8,7 @@ import io.domainmix.core.rng.SplitMix64;
 import io.domainmix.core.stats.BiasCorrectedEma;
 import io.domainmix.core.stats.DecayedCounts;
 import io.domainmix.core.stats.DomainStats;
+import io.domainmix.core.stats.WindowedMean;
 import io.domainmix.core.weights.DomainWeights;
 import io.domainmix.core.weights.GradientNoise;
 import io.domainmix.core.weights.ImportanceMode;
@@ -22,15 +23,23 @@ import java.util.Map;
  * The online training algorithm of one run (ALGORITHMS.md §3–5), over a {@link TrainerState}
  * that it reads and mutates in place:
  * <ol>
- *   <li>every arrival is counted (decayed counts give the shares π) and buffered in its
- *       domain's ring of the newest R examples;</li>
+ *   <li>every arrival is first scored, before anything is trained on it (prequential): its loss
+ *       under a copy of θ̄ refreshed every S steps (ERMA's L̄_k) and its ‖∇ℓ‖² under the
+ *       current iterate θ (VA's M_k), each folded into the domain's {@link WindowedMean};
+ *       an arrival whose loss or gradient is not finite is counted and goes no further;</li>
+ *   <li>it is counted (decayed counts give the shares π; a ring of the last N arrivals' domains
+ *       gives the arrival mix) and buffered in its domain's ring of the newest R examples;</li>
  *   <li>every B/r arrivals one step of B slots: per slot draw a domain k ~ p among those with
  *       buffered examples, an example from its buffer, and weight its gradient by
  *       w_k = π_k λ_k / p_k (corrected) or λ_k (conflated); then
  *       θ ← θ − η_t (1/B) Σ w ∇ℓ, skipped whole if anything is not finite;</li>
- *   <li>on every statistics summary, λ and p are recomputed with the configured policies
- *       (FGLS re-solved at most every {@code fglsInterval} arrivals).</li>
+ *   <li>on every statistics summary (exact counts and the FGLS sufficient statistics, from the
+ *       statistics operator), λ and p are recomputed with the configured policies (FGLS
+ *       re-solved at most every {@code fglsInterval} arrivals).</li>
  * </ol>
+ * Scoring here rather than in the parallel statistics operator bounds the staleness of the
+ * scores by construction: the operator would score under a snapshot read back through Kafka,
+ * which on a backlog replay arrives only after the whole backlog has been scored under θ₀.
  * The same class runs in the reference simulator and in the Flink trainer operator, which is
  * why the job reaches the simulator's quality. Not thread-safe.
  */
@@ -79,8 +88,16 @@ public final class Trainer {
         st.averagePrevious = st.theta.clone();
         st.averageWindowEnd = 1;
         st.rngState = SplitMix64.derive(settings.seed, "trainer");
+        st.scoringTheta = st.theta.clone();
+        int bins = (int) Math.min(settings.maxStalenessSteps, STALENESS_BINS);
+        st.lagBinWidth = (settings.maxStalenessSteps + bins - 1) / bins;
+        st.lagHistogram = new long[bins];
+        st.recentDomains = new int[settings.arrivalMixWindow];
         return st;
     }
+
+    /** Bins of the staleness histogram: exact lags up to this S, coarser bins beyond. */
+    static final int STALENESS_BINS = 1024;
 
     /** Continues from another state (e.g. one restored from a checkpoint). */
     public void attach(TrainerState state) {
@@ -116,6 +133,10 @@ public final class Trainer {
      */
     public int onExample(Example e) {
         int k = domainIndex(e.domain);
+        if (!score(k, e)) {
+            s.nonFiniteCount[k]++;
+            return 0;
+        }
         long now = ++s.arrivals;
         s.decayedCount[k] = DecayedCounts.decayed(s.decayedCount[k], s.decayedAt[k], now, gamma) + 1.0;
         s.decayedAt[k] = now;
@@ -131,6 +152,7 @@ public final class Trainer {
             refreshStepSize();
         }
         buffer(k, e);
+        recordArrivalMix(k);
 
         int steps = 0;
         s.stepCredit += settings.stepsPerArrival;
@@ -140,6 +162,50 @@ public final class Trainer {
             steps++;
         }
         return steps;
+    }
+
+    /**
+     * The prequential scores of an arrival: w·ℓ under the scoring copy of θ̄ (refreshed first when
+     * it is S steps old) and w²‖∇ℓ‖² under θ. Returns false, recording nothing, when either is not
+     * finite.
+     */
+    private boolean score(int k, Example e) {
+        long lag = s.step - s.scoringStep;
+        if (lag >= settings.maxStalenessSteps) {
+            double[] published = averagedTheta();
+            System.arraycopy(published, 0, s.scoringTheta, 0, published.length);
+            s.scoringStep = s.step;
+            lag = 0;
+        }
+        double loss = e.weight * model.loss(s.scoringTheta, e.x, e.y);
+        model.lossAndGradient(s.theta, e.x, e.y, gradient);
+        double g2 = 0;
+        for (double g : gradient) {
+            g2 += g * g;
+        }
+        g2 *= e.weight * e.weight;
+        if (!Double.isFinite(loss) || !Double.isFinite(g2)) {
+            return false;
+        }
+        s.lossMean[k].add(loss, settings.statsWindowMax);
+        s.gradientMean[k].add(g2, settings.statsWindowMax);
+        int bin = (int) Math.min(lag / s.lagBinWidth, s.lagHistogram.length - 1);
+        s.lagHistogram[bin]++;
+        s.lagMax = Math.max(s.lagMax, lag);
+        return true;
+    }
+
+    /** The last N arrivals' domains in a ring, with a count per domain kept in step. */
+    private void recordArrivalMix(int k) {
+        int[] ring = s.recentDomains;
+        if (s.recentFilled == ring.length) {
+            s.recentCount[ring[s.recentNext]]--;
+        } else {
+            s.recentFilled++;
+        }
+        ring[s.recentNext] = k;
+        s.recentCount[k]++;
+        s.recentNext = s.recentNext + 1 == ring.length ? 0 : s.recentNext + 1;
     }
 
     private void buffer(int k, Example e) {
@@ -368,8 +434,6 @@ public final class Trainer {
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
         s.statsCount[k] = stats.count;
-        s.statsLoss[k] = stats.lossEma;
-        s.statsGradient[k] = stats.gradientSecondMoment;
         if (stats.fgls != null) {
             s.fgls[k] = stats.fgls;
         }
@@ -383,8 +447,10 @@ public final class Trainer {
                 && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {
             solveFgls();
         }
-        DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, s.statsCount,
-                s.statsLoss, s.noiseVariance, s.statsGradient);
+        // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries
+        long[] count = settings.fglsEnabled() ? s.statsCount : s.arrivalCount;
+        DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, count,
+                lossEstimates(), s.noiseVariance, gradientSecondMoments());
         s.share = w.share;
         s.lossWeight = w.lossWeight;
         s.samplingProbability = w.samplingProbability;
@@ -466,6 +532,12 @@ public final class Trainer {
         s.decayedAt = Arrays.copyOf(s.decayedAt, n);
         s.decayedAt[k] = s.arrivals;
         s.featureRaw = Arrays.copyOf(s.featureRaw, n);
+        s.lossMean = Arrays.copyOf(s.lossMean, n);
+        s.lossMean[k] = new WindowedMean();
+        s.gradientMean = Arrays.copyOf(s.gradientMean, n);
+        s.gradientMean[k] = new WindowedMean();
+        s.nonFiniteCount = Arrays.copyOf(s.nonFiniteCount, n);
+        s.recentCount = Arrays.copyOf(s.recentCount, n);
         s.bufferX = Arrays.copyOf(s.bufferX, n);
         s.bufferX[k] = new double[settings.bufferCapacity * dim];
         s.bufferY = Arrays.copyOf(s.bufferY, n);
@@ -475,8 +547,6 @@ public final class Trainer {
         s.bufferSize = Arrays.copyOf(s.bufferSize, n);
         s.bufferNext = Arrays.copyOf(s.bufferNext, n);
         s.statsCount = Arrays.copyOf(s.statsCount, n);
-        s.statsLoss = grownWithNaN(s.statsLoss, n);
-        s.statsGradient = grownWithNaN(s.statsGradient, n);
         s.noiseVariance = grownWithNaN(s.noiseVariance, n);
         s.fgls = Arrays.copyOf(s.fgls, n);
         s.share = Arrays.copyOf(s.share, n);
@@ -554,27 +624,105 @@ public final class Trainer {
 
     /** N(p) for the weights in force and the latest M_k. */
     public double predictedGradientNoise() {
-        return GradientNoise.predicted(settings.weights.mode, s.share, s.lossWeight, s.samplingProbability, s.statsGradient);
+        return GradientNoise.predicted(settings.weights.mode, s.share, s.lossWeight, s.samplingProbability,
+                gradientSecondMoments());
     }
 
     public double predictedProportionalNoise() {
-        return GradientNoise.proportional(s.share, s.lossWeight, s.statsGradient);
+        return GradientNoise.proportional(s.share, s.lossWeight, gradientSecondMoments());
     }
 
     public double predictedVarianceAwareNoise() {
-        return GradientNoise.varianceAware(s.share, s.lossWeight, s.statsGradient);
+        return GradientNoise.varianceAware(s.share, s.lossWeight, gradientSecondMoments());
     }
 
     public long[] arrivalCounts() {
         return s.arrivalCount;
     }
 
-    public double[] statsLoss() {
-        return s.statsLoss;
+    /** L̄_k: each domain's mean prequential loss (a fresh array; NaN before its first score). */
+    public double[] lossEstimates() {
+        return readings(s.lossMean);
     }
 
-    public double[] statsGradient() {
-        return s.statsGradient;
+    /** M_k: each domain's mean w²‖∇ℓ‖² at the iterate (a fresh array; NaN before its first score). */
+    public double[] gradientSecondMoments() {
+        return readings(s.gradientMean);
+    }
+
+    private static double[] readings(WindowedMean[] means) {
+        double[] out = new double[means.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = means[i].read();
+        }
+        return out;
+    }
+
+    /** Arrivals of each domain left out because their loss or gradient was not finite. */
+    public long[] nonFiniteCounts() {
+        return s.nonFiniteCount;
+    }
+
+    /** Each domain's share of the last N arrivals (a fresh array; zeros before the first). */
+    public double[] recentShares() {
+        double[] out = new double[s.domains.length];
+        if (s.recentFilled > 0) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (double) s.recentCount[i] / s.recentFilled;
+            }
+        }
+        return out;
+    }
+
+    /** Each domain's share of all arrivals so far (a fresh array). */
+    public double[] longRunShares() {
+        double[] out = new double[s.domains.length];
+        if (s.arrivals > 0) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (double) s.arrivalCount[i] / s.arrivals;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The q-quantile of the scoring lag (trainer step − step of the θ̄ copy used) over the
+     * arrivals scored since the last {@link #resetStalenessWindow()}; NaN when there were none.
+     * Exact while S ≤ {@value #STALENESS_BINS}; beyond, the upper edge of the quantile's bin.
+     */
+    public double stalenessQuantile(double q) {
+        long total = 0;
+        for (long c : s.lagHistogram) {
+            total += c;
+        }
+        if (total == 0) {
+            return Double.NaN;
+        }
+        long target = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (int b = 0; b < s.lagHistogram.length; b++) {
+            seen += s.lagHistogram[b];
+            if (seen >= Math.max(1, target)) {
+                return Math.min((b + 1) * s.lagBinWidth - 1, s.lagMax);
+            }
+        }
+        return s.lagMax;
+    }
+
+    /** The largest scoring lag since the last {@link #resetStalenessWindow()}. */
+    public long stalenessMax() {
+        return s.lagMax;
+    }
+
+    /** The lag the next arrival would be scored with now (for gauges). */
+    public long currentStaleness() {
+        long lag = s.step - s.scoringStep;
+        return lag >= settings.maxStalenessSteps ? 0 : lag;
+    }
+
+    public void resetStalenessWindow() {
+        Arrays.fill(s.lagHistogram, 0L);
+        s.lagMax = 0;
     }
 
     public double[] noiseVariance() {
@@ -593,6 +741,7 @@ public final class Trainer {
         m.hidden = settings.model.hidden();
         m.activation = settings.model.activation() == null ? null : settings.model.activation().optionName();
         m.intercept = settings.model.intercept();
+        m.labels = settings.model.labelKind().name().toLowerCase(java.util.Locale.ROOT);
         m.theta = s.theta.clone();
         m.averagedTheta = averagedTheta().clone();
         m.fglsTheta = s.fglsTheta == null ? null : s.fglsTheta.clone();

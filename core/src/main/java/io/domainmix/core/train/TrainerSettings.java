@@ -8,6 +8,13 @@ import java.io.Serializable;
 public final class TrainerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    public static final long DEFAULT_MAX_STALENESS_STEPS = 100;
+    public static final long DEFAULT_STATS_WINDOW_MAX = 4096;
+    public static final int DEFAULT_ARRIVAL_MIX_WINDOW = 500;
+    /** Upper bounds that keep the staleness histogram and the arrival ring small. */
+    public static final long MAX_STALENESS_LIMIT = 1_000_000;
+    public static final int ARRIVAL_MIX_WINDOW_LIMIT = 1_000_000;
+
     public ModelSpec model;
     public WeightSettings weights = new WeightSettings();
     /** B: slots per step. */
@@ -30,8 +37,18 @@ public final class TrainerSettings implements Serializable {
     public double shareHalfLife = 20_000;
     /** Arrivals between FGLS re-solves (the one-shot refit is not per example). */
     public long fglsInterval = 10_000;
-    /** β of the trainer's own EMAs (‖x‖² per domain, measured gradient noise, training loss). */
+    /** β of the trainer's EMAs of ‖x‖² per domain (step-size rule), measured gradient noise and training loss. */
     public double emaBeta = 0.001;
+    /**
+     * S: the prequential loss of an arrival is scored under a copy of θ̄ refreshed every S steps,
+     * so it is at most S − 1 steps older than the trainer (S = 1: the current θ̄ every time).
+     * Refreshing costs one O(P) copy per S steps.
+     */
+    public long maxStalenessSteps = DEFAULT_MAX_STALENESS_STEPS;
+    /** Longest window of the per-domain loss and ‖∇ℓ‖² means ({@link io.domainmix.core.stats.WindowedMean}). */
+    public long statsWindowMax = DEFAULT_STATS_WINDOW_MAX;
+    /** N: the arrival-mix metric compares each domain's share of the last N arrivals with its long-run share. */
+    public int arrivalMixWindow = DEFAULT_ARRIVAL_MIX_WINDOW;
     public long seed = 1;
 
     public TrainerSettings() {}
@@ -69,6 +86,17 @@ public final class TrainerSettings implements Serializable {
         }
         if (!(shareHalfLife > 0)) {
             throw new IllegalArgumentException("share half-life must be > 0: " + shareHalfLife);
+        }
+        if (maxStalenessSteps < 1 || maxStalenessSteps > MAX_STALENESS_LIMIT) {
+            throw new IllegalArgumentException("max staleness S must be in [1, " + MAX_STALENESS_LIMIT + "] steps: "
+                    + maxStalenessSteps);
+        }
+        if (statsWindowMax < 1) {
+            throw new IllegalArgumentException("statistics window must be >= 1 example: " + statsWindowMax);
+        }
+        if (arrivalMixWindow < 1 || arrivalMixWindow > ARRIVAL_MIX_WINDOW_LIMIT) {
+            throw new IllegalArgumentException("arrival-mix window N must be in [1, " + ARRIVAL_MIX_WINDOW_LIMIT + "]: "
+                    + arrivalMixWindow);
         }
         if (weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.FGLS
                 && model.type() != io.domainmix.core.model.ModelType.LINEAR) {

@@ -1,11 +1,13 @@
 package io.domainmix.core.train;
 
 import io.domainmix.core.fgls.FglsStatistics;
+import io.domainmix.core.stats.WindowedMean;
 
 /**
  * Everything the trainer must carry across a failure: the model and optimizer, the averaging
- * windows, the per-domain buffers, the random generator, the arrival counts, the latest
- * statistics per domain and the weights in force. Arrays indexed by domain (in order of first
+ * windows, the per-domain buffers and prequential scores, the scoring copy of θ̄, the random
+ * generator, the arrival counts and the last arrivals' domains, the latest statistics summary per
+ * domain and the weights in force. Arrays indexed by domain (in order of first
  * appearance), and only arrays, primitives and Strings, so that Flink checkpoints it with its
  * POJO serializer and a restored trainer draws exactly the numbers it would have drawn.
  */
@@ -34,6 +36,27 @@ public final class TrainerState {
     public long[] decayedAt = new long[0];
     public double[] featureRaw = new double[0];
 
+    // per domain: prequential scores of the arrivals (ERMA's loss under θ̄, VA's ‖∇ℓ‖² under θ)
+    public WindowedMean[] lossMean = new WindowedMean[0];
+    public WindowedMean[] gradientMean = new WindowedMean[0];
+    /** Arrivals whose loss or gradient was not finite: counted, never buffered. */
+    public long[] nonFiniteCount = new long[0];
+    /** Of the last N arrivals (the ring below), how many were of each domain. */
+    public int[] recentCount = new int[0];
+
+    // the scoring copy of θ̄ and the staleness of the scores since the last metrics read-out
+    public double[] scoringTheta;
+    public long scoringStep;
+    /** Counts of the lag (step − scoringStep) at scoring, in bins of {@code lagBinWidth} steps. */
+    public long[] lagHistogram;
+    public long lagBinWidth = 1;
+    public long lagMax;
+
+    // the domains of the last N arrivals, as indices into {@code domains}
+    public int[] recentDomains;
+    public int recentNext;
+    public int recentFilled;
+
     // per domain: ring buffers of the newest R examples
     public double[][] bufferX = new double[0][];
     public double[][] bufferY = new double[0][];
@@ -43,8 +66,6 @@ public final class TrainerState {
 
     // per domain: the latest statistics summary
     public long[] statsCount = new long[0];
-    public double[] statsLoss = new double[0];
-    public double[] statsGradient = new double[0];
     public FglsStatistics[] fgls = new FglsStatistics[0];
     public double[] noiseVariance = new double[0];
     public long fglsSolvedAt = -1;

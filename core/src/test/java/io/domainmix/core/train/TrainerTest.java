@@ -31,18 +31,15 @@ class TrainerTest {
         Trainer t = Trainer.create(s);
         GroundTruth truth = LINEAR_SCALE.groundTruth(1);
         Experiment.Arrivals arrivals = LINEAR_SCALE.arrivals(truth, 1);
-        Model model = LINEAR_SCALE.modelSpec().create();
         DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
-        double[] scratch = new double[5];
-        double[] theta = t.theta().clone();
         for (int i = 0; i < 4 * n; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
-            stats[k].observe(model, theta, theta, e, 0.01, scratch);
+            stats[k].observe(e);
             t.onExample(e);
         }
-        t.onDomainStats(stats[0].summary("d1", 0.01));
-        t.onDomainStats(stats[1].summary("d2", 0.01));
+        t.onDomainStats(stats[0].summary("d1"));
+        t.onDomainStats(stats[1].summary("d2"));
         return t;
     }
 
@@ -169,13 +166,27 @@ class TrainerTest {
     @Test
     void nonFiniteStepsAreSkippedAndCounted() {
         TrainerSettings s = new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings());
-        s.stepSize = 1e300; // a fixed step this large overflows θ on the first step
+        s.stepSize = 1e300; // the gradient (−1e10, −1e10) is finite, the step η∇ℓ overflows
         Trainer t = Trainer.create(s);
-        t.onExample(new Example("a", new double[] {1e200, 1e200}, 1e200));
+        t.onExample(new Example("a", new double[] {1e5, 1e5}, 1e5));
         assertTrue(t.skippedUpdates() > 0);
         for (double v : t.theta()) {
             assertTrue(Double.isFinite(v));
         }
+    }
+
+    @Test
+    void anArrivalWithANonFiniteScoreIsCountedAndNeverBuffered() {
+        Trainer t = Trainer.create(new TrainerSettings(ModelSpec.linear(2, false), new WeightSettings()));
+        t.onExample(new Example("a", new double[] {1, 2}, 1));
+        // ‖∇ℓ‖² = (θᵀx − y)² ‖x‖² overflows: nothing of it may reach the model or the estimates
+        assertEquals(0, t.onExample(new Example("a", new double[] {1e200, 1e200}, 1.0)));
+        assertEquals(1, t.nonFiniteCounts()[0]);
+        assertEquals(1, t.arrivalCounts()[0]);
+        assertEquals(1, t.arrivals());
+        assertEquals(1, t.state().bufferSize[0]);
+        assertTrue(Double.isFinite(t.gradientSecondMoments()[0]));
+        assertTrue(Double.isFinite(t.lossEstimates()[0]));
     }
 
     @Test
@@ -204,5 +215,75 @@ class TrainerTest {
         // θ → 2 geometrically; the average of the newer half of the steps is 2 to high precision
         assertEquals(2.0, t.averagedTheta()[0], 1e-9);
         assertEquals(2.0, t.theta()[0], 1e-9);
+    }
+
+    /**
+     * Issue 11: every arrival is scored before it is trained on, its loss under a copy of θ̄
+     * refreshed every S steps and its ‖∇ℓ‖² under the current θ; the estimates are exactly the
+     * windowed means of those scores, and the lag never reaches S.
+     */
+    @Test
+    void scoresEveryArrivalBeforeTrainingUnderAThetaBarAtMostSMinusOneStepsOld() {
+        Experiment ex = Experiment.named("offset-noise", 2);
+        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
+        s.maxStalenessSteps = 10;
+        s.statsWindowMax = 256;
+        Trainer t = Trainer.create(s);
+        Model model = ex.modelSpec().create();
+        Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(4), 4);
+        double[] copy = t.averagedTheta().clone();
+        long copyStep = 0;
+        double[] g = new double[model.parameterCount()];
+        java.util.Map<String, io.domainmix.core.stats.WindowedMean> loss = new java.util.HashMap<>();
+        java.util.Map<String, io.domainmix.core.stats.WindowedMean> grad = new java.util.HashMap<>();
+        long maxLag = 0;
+        for (int i = 0; i < 3000; i++) {
+            Example e = arrivals.next();
+            if (t.step() - copyStep >= 10) {
+                copy = t.averagedTheta().clone();
+                copyStep = t.step();
+            }
+            maxLag = Math.max(maxLag, t.step() - copyStep);
+            double l = model.loss(copy, e.x, e.y);
+            model.lossAndGradient(t.theta(), e.x, e.y, g);
+            double g2 = 0;
+            for (double v : g) {
+                g2 += v * v;
+            }
+            loss.computeIfAbsent(e.domain, d -> new io.domainmix.core.stats.WindowedMean()).add(l, 256);
+            grad.computeIfAbsent(e.domain, d -> new io.domainmix.core.stats.WindowedMean()).add(g2, 256);
+            t.onExample(e);
+        }
+        assertEquals(9, maxLag);
+        assertEquals(9, t.stalenessMax());
+        assertEquals(4.0, t.stalenessQuantile(0.5), 0.0, "lags 0..9 equally often");
+        String[] domains = t.domains();
+        for (int k = 0; k < domains.length; k++) {
+            assertEquals(loss.get(domains[k]).read(), t.lossEstimates()[k], 0.0, domains[k]);
+            assertEquals(grad.get(domains[k]).read(), t.gradientSecondMoments()[k], 0.0, domains[k]);
+        }
+        t.resetStalenessWindow();
+        assertTrue(Double.isNaN(t.stalenessQuantile(0.95)));
+    }
+
+    @Test
+    void theArrivalMixIsTheShareOfTheLastNArrivals() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.arrivalMixWindow = 10;
+        Trainer t = Trainer.create(s);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 57; i++) {
+            String d = i < 30 ? (i % 3 == 0 ? "a" : "b") : (i % 2 == 0 ? "c" : "a");
+            seen.add(d);
+            t.onExample(new Example(d, new double[] {1}, 1));
+            java.util.List<String> last = seen.subList(Math.max(0, seen.size() - 10), seen.size());
+            for (int k = 0; k < t.domains().length; k++) {
+                String dk = t.domains()[k];
+                double want = last.stream().filter(dk::equals).count() / (double) last.size();
+                assertEquals(want, t.recentShares()[k], 1e-12, "after " + seen.size() + ", " + dk);
+                assertEquals(seen.stream().filter(dk::equals).count() / (double) seen.size(), t.longRunShares()[k], 1e-12);
+            }
+        }
     }
 }
