@@ -86,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out).start(Duration.ofSeconds(1))) {
             try {
                 job.getJobExecutionResult().get();
-                CheckpointDirectory.removeIfEmpty(checkpointDir, job.getJobID().toString());
+                CheckpointDirectory.removeWhenEmpty(checkpointDir, job.getJobID().toString(), Duration.ofSeconds(10));
             } finally {
                 watch.poll(); // the numbers at the end, while the finished job's statistics are still served
                 System.out.println("domainmix train: checkpoints " + watch.summary());

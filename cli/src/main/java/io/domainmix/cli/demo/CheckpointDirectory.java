@@ -17,6 +17,29 @@ import java.util.stream.Stream;
 public final class CheckpointDirectory {
     private CheckpointDirectory() {}
 
+    /**
+     * Waits up to {@code patience} for Flink to discard the finished job's checkpoint files (it
+     * does so in the background after the job's result is out), then removes the empty folders;
+     * true when they are gone.
+     */
+    public static boolean removeWhenEmpty(String checkpointDir, String jobId, java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            if (removeIfEmpty(checkpointDir, jobId)) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline || !checkpointDir.startsWith("file:")) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** Removes {@code <checkpointDir>/<jobId>} when it holds no file; true when it is gone. */
     public static boolean removeIfEmpty(String checkpointDir, String jobId) {
         if (!checkpointDir.startsWith("file:")) {

@@ -147,7 +147,8 @@ public final class ExperimentRun {
             LocalFlinkCluster.Submitted job = cluster.submit(graph);
             JobResult result = job.result().get();
             if (result.isSuccess()) {
-                CheckpointDirectory.removeIfEmpty(options.get(JobOptions.CHECKPOINT_DIR), job.id().toString());
+                CheckpointDirectory.removeWhenEmpty(options.get(JobOptions.CHECKPOINT_DIR), job.id().toString(),
+                        java.time.Duration.ofSeconds(10));
                 r.finished();
             } else {
                 r.failed(result.getSerializedThrowable().map(ExperimentRun::rootMessage).orElse("the job failed"));

@@ -28,4 +28,23 @@ class CheckpointDirectoryTest {
         assertTrue(Files.exists(root.resolve("job2/chk-3/_metadata")));
         assertFalse(CheckpointDirectory.removeIfEmpty("s3://bucket/ck", "job1"), "not a local directory");
     }
+
+    @Test
+    void waitsForFlinkToDiscardTheLastFilesThenRemovesTheFolders() throws Exception {
+        Path file = root.resolve("job3/chk-9/_metadata");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "discarded soon");
+        Thread discard = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                Files.delete(file);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        discard.start();
+        assertTrue(CheckpointDirectory.removeWhenEmpty(root.toUri().toString(), "job3", java.time.Duration.ofSeconds(30)));
+        discard.join();
+        assertFalse(Files.exists(root.resolve("job3")));
+    }
 }
