@@ -32,6 +32,9 @@ public final class CheckpointWatch implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Checkpoints in Flink's history by default ({@code web.checkpoints.history}). */
+    private static final int HISTORY_SIZE = 10;
+
     private volatile JsonNode lastStats;
     private long reportedFailures;
     private long lastReportedId = -1;
@@ -130,8 +133,13 @@ public final class CheckpointWatch implements AutoCloseable {
             return "no checkpoint statistics seen";
         }
         JsonNode counts = stats.path("counts");
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed, %d failed",
-                counts.path("completed").asLong(), counts.path("failed").asLong()));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed", counts.path("completed").asLong()));
+        JsonNode latest = stats.path("latest").path("completed");
+        if (latest.isObject()) {
+            b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),
+                    latest.path("end_to_end_duration").asLong() / 1000.0));
+        }
+        b.append(String.format(Locale.ROOT, ", %d failed", counts.path("failed").asLong()));
         long failedInHistory = 0;
         long declined = 0;
         for (JsonNode h : stats.path("history")) {
@@ -144,10 +152,11 @@ public final class CheckpointWatch implements AutoCloseable {
             b.append(String.format(Locale.ROOT, " (of the last %d failed, %d declined while tasks started or finished)",
                     failedInHistory, declined));
         }
-        JsonNode latest = stats.path("latest").path("completed");
-        if (latest.isObject()) {
-            b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),
-                    latest.path("end_to_end_duration").asLong() / 1000.0));
+        long neverStarted = counts.path("failed").asLong() - failedInHistory;
+        if (stats.path("history").size() < HISTORY_SIZE && neverStarted > 0) {
+            // Flink keeps statistics only of checkpoints it started; one it could not start (tasks
+            // not all running yet, or already finishing) is counted as failed all the same
+            b.append(String.format(Locale.ROOT, "; %d failed before starting, while tasks started or finished", neverStarted));
         }
         return b.toString();
     }

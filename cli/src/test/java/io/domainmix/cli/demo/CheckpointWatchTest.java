@@ -48,8 +48,9 @@ class CheckpointWatchTest {
     void summarySaysCompletedFailedAndTheLastOnesSizeAndTime() throws Exception {
         assertEquals("no checkpoint statistics seen", CheckpointWatch.summary(null));
         JsonNode stats = JSON.readTree("{\"counts\":{\"completed\":12,\"failed\":1},\"latest\":{\"completed\":"
-                + "{\"id\":13,\"checkpointed_size\":7249906,\"end_to_end_duration\":79}}}");
-        assertEquals("12 completed, 1 failed (the last: 6.9 MB in 0.1 s)", CheckpointWatch.summary(stats));
+                + "{\"id\":13,\"checkpointed_size\":7249906,\"end_to_end_duration\":79}},\"history\":["
+                + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint expired before completing.\"}]}");
+        assertEquals("12 completed (the last: 6.9 MB in 0.1 s), 1 failed", CheckpointWatch.summary(stats));
     }
 
     @Test
@@ -59,12 +60,13 @@ class CheckpointWatchTest {
         String line = CheckpointWatch.message(failed, "file:///ck", 3);
         assertEquals("checkpoint 7 was declined while tasks started or finished (Checkpoint was declined (task is closing)); "
                 + "nothing to set: the next one includes everything.", line);
-        JsonNode stats = JSON.readTree("{\"counts\":{\"completed\":6,\"failed\":3},\"history\":["
+        JsonNode stats = JSON.readTree("{\"counts\":{\"completed\":6,\"failed\":4},\"history\":["
                 + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint was declined (task is closing)\"},"
                 + "{\"status\":\"COMPLETED\"},"
                 + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint was declined (tasks not ready)\"},"
                 + "{\"status\":\"FAILED\",\"failure_message\":\"Checkpoint expired before completing.\"}]}");
-        assertEquals("6 completed, 3 failed (of the last 3 failed, 2 declined while tasks started or finished)",
+        assertEquals("6 completed, 4 failed (of the last 3 failed, 2 declined while tasks started or finished); "
+                + "1 failed before starting, while tasks started or finished",
                 CheckpointWatch.summary(stats));
     }
 }
