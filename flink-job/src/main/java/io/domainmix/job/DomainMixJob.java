@@ -2,6 +2,11 @@ package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
 import io.domainmix.core.train.TrainerSettings;
+import io.domainmix.job.arrival.ArrivalAlignment;
+import io.domainmix.job.arrival.ArrivalOrder;
+import io.domainmix.job.arrival.PauseSafeKafkaSource;
+import io.domainmix.job.arrival.StartBacklog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -50,6 +55,9 @@ public final class DomainMixJob {
     /** The streams {@link #build} created, for callers that attach more (tests, tools). */
     public record Topology(SingleOutputStreamOperator<Example> examples, SingleOutputStreamOperator<TrainerInput> toTrainer,
                            SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
+
+    /** The drift of {@code --arrival-order event-time} when none is given. */
+    static final long AUTO_EVENT_TIME_DRIFT_MS = 100;
 
     private DomainMixJob() {}
 
@@ -174,6 +182,12 @@ public final class DomainMixJob {
         // small fetches per partition interleave the domains finely; with the client's 1 MB default a
         // reader takes thousands of one domain's records at a time, which skews the recent shares π
         props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
+        if (options.get(JobOptions.ARRIVAL_ORDER) != ArrivalOrder.OFF) {
+            // a paused partition stops at once only if little of it is already fetched: the records of
+            // one poll, and one poll waiting in the reader's queue (PauseSafeKafkaSource), are emitted
+            // after the pause
+            props.setProperty("max.poll.records", "100");
+        }
         props.putAll(options.kafkaProperties());
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
@@ -193,7 +207,12 @@ public final class DomainMixJob {
         if (options.get(JobOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        DataStream<RawRecord> records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "examples")
+        KafkaSource<RawRecord> kafka = b.build();
+        // the deserializer keeps no state and needs no open(): the readers built here use it as it is
+        DataStream<RawRecord> records = (options.get(JobOptions.ARRIVAL_ORDER) == ArrivalOrder.OFF
+                ? env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples")
+                : env.fromSource(new PauseSafeKafkaSource<>(kafka, new RawRecordDeserializer()),
+                        arrivalWatermarks(env, options), "examples"))
                 .uid("example-source");
         int parallelism = options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
                 : options.get(JobOptions.STATISTICS_PARALLELISM);
@@ -201,6 +220,39 @@ public final class DomainMixJob {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }
         return records;
+    }
+
+    /**
+     * The example source's pacing (README "Arrival order on replay"): the partitions' watermarks,
+     * and how often they are combined and compared. Progress mode measures the backlog here, once,
+     * so that the virtual clock of a restarted job is the same as before its failure.
+     */
+    static WatermarkStrategy<RawRecord> arrivalWatermarks(StreamExecutionEnvironment env, JobOptions options) {
+        ArrivalOrder order = options.get(JobOptions.ARRIVAL_ORDER);
+        if (order == ArrivalOrder.OFF) {
+            return WatermarkStrategy.noWatermarks();
+        }
+        StartBacklog backlog = new StartBacklog(java.util.Map.of(), System.currentTimeMillis());
+        if (order == ArrivalOrder.PROGRESS) {
+            Properties props = options.kafkaProperties();
+            props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+            try (Admin admin = Admin.create(props)) {
+                backlog = StartBacklog.measure(admin, options.get(JobOptions.TOPICS), options.topicPattern(),
+                        options.get(JobOptions.START_OFFSETS), options.groupId());
+            } catch (Exception e) {
+                throw new IllegalStateException("--arrival-order progress: cannot measure the example topics' backlog at "
+                        + options.get(JobOptions.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+            }
+        }
+        long drift = options.get(JobOptions.ARRIVAL_DRIFT_MS);
+        if (drift < 0) {
+            drift = order == ArrivalOrder.PROGRESS ? Math.max(1, backlog.largest() / 100) : AUTO_EVENT_TIME_DRIFT_MS;
+        }
+        long update = options.get(JobOptions.ARRIVAL_UPDATE_MS);
+        // the readers report their watermarks when they emit them periodically: as often as the limit moves
+        env.getConfig().setAutoWatermarkInterval(Math.min(env.getConfig().getAutoWatermarkInterval(), update));
+        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift),
+                Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS)), Duration.ofMillis(update));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.LossWeightPolicy;
 import io.domainmix.core.weights.SamplingPolicy;
 import io.domainmix.core.weights.WeightSettings;
+import io.domainmix.job.arrival.ArrivalOrder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,21 @@ public final class JobOptions implements Serializable {
     public static final Option<Long> PARTITION_DISCOVERY_MS = Option.of("partition-discovery-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 0), "How often new topics and partitions are discovered (unbounded mode); "
                     + "0 disables discovery.");
+    public static final Option<ArrivalOrder> ARRIVAL_ORDER = Option.of("arrival-order", "event-time|progress|off",
+            ArrivalOrder.EVENT_TIME, ArrivalOrder::parse,
+            "How the source paces partitions against each other so that a backlog arrives mixed: `event-time` by record "
+                    + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
+                    + "through its backlog at start (for a backlog loaded domain by domain), `off` as fetched. "
+                    + "See \"Arrival order on replay\".");
+    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "auto|ms", -1L, "auto",
+            JobOptions::arrivalDrift, "How far a partition may run ahead of the slowest active one: in record time "
+                    + "(`event-time`; auto: 100 ms), or in records of the largest backlog (`progress`; auto: 1 % of it).");
+    public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 1000L,
+            v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
+                    + "(`event-time`, `progress`).");
+    public static final Option<Long> ARRIVAL_UPDATE_MS = Option.of("arrival-update-ms", "ms", 10L,
+            v -> atLeast(parseLong(v), 1), "How often the readers' positions are combined and the limit moved on. "
+                    + "A backlog is read at most drift / update interval times as fast as it was produced.");
     public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true,
             JobOptions::bool, "Create the snapshot, metrics and dead-letter topics when missing "
                     + "(one partition each).");
@@ -135,7 +151,11 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
             v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
     public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
-            v -> atLeast(parseInt(v), 1), "R: newest examples kept per domain for sampling.");
+            v -> atLeast(parseInt(v), 1), "R: the most of its newest examples one domain keeps for sampling.");
+    public static final Option<Long> BUFFER_BUDGET = Option.of("buffer-budget", "examples",
+            TrainerSettings.DEFAULT_BUFFER_BUDGET, v -> atLeast(parseLong(v), 1),
+            "Examples kept for sampling over all domains together: each domain keeps about budget · p_k (at most R, "
+                    + "at least min(16, budget / 2K)), so many domains share the memory of a few.");
     public static final Option<Double> STEP_SIZE = Option.of("step-size", "auto|> 0", Double.NaN, "auto",
             JobOptions::stepSize, "η₀; auto = c / max_k w_k · curvature_k.");
     public static final Option<Double> STEP_SIZE_FACTOR = Option.of("step-size-factor", "(0,2)", 0.25,
@@ -204,12 +224,13 @@ public final class JobOptions implements Serializable {
     /** Every option, in documentation order. */
     public static final List<Option<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
-            PARTITION_DISCOVERY_MS, CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
+            PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
+            CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
-            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
@@ -401,6 +422,7 @@ public final class JobOptions implements Serializable {
         t.batchSize = get(BATCH_SIZE);
         t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
         t.bufferCapacity = get(BUFFER_CAPACITY);
+        t.bufferBudget = get(BUFFER_BUDGET);
         t.stepSize = get(STEP_SIZE);
         t.stepSizeFactor = get(STEP_SIZE_FACTOR);
         t.stepDecay = get(STEP_DECAY);
@@ -530,6 +552,10 @@ public final class JobOptions implements Serializable {
             m.put(part.substring(0, eq).trim(), w);
         }
         return m;
+    }
+
+    private static Long arrivalDrift(String s) {
+        return "auto".equalsIgnoreCase(s) ? -1L : atLeast(parseLong(s), 1);
     }
 
     private static Double stepSize(String s) {

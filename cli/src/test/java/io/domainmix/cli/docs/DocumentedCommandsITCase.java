@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that the documents change or add is run as written; one that stops working fails here.
  *
  * <p>Scaling down: counts and example numbers are made small, delays and rates 0, seeds 1;
- * {@code train} gets {@code --bounded}, {@code demo} fewer examples and two policies. Files the
+ * {@code train} gets {@code --bounded}, {@code demo} fewer examples and one policy. Files the
  * documents take from elsewhere ({@code data.csv}, {@code package/data/cars.json}) are written
  * here with the columns the documents name.
  */
@@ -188,7 +188,7 @@ class DocumentedCommandsITCase {
                 if (!out.contains("--examples")) {
                     out.addAll(List.of("--examples", "2000"));
                 }
-                out.addAll(List.of("--policies", "erma+va,uniform+proportional", "--plain"));
+                out.addAll(List.of("--policies", "erma+va", "--plain"));
             }
             case "produce" -> {
                 // the default count of a domain that names none is "until stopped"

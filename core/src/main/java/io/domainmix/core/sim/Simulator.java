@@ -91,6 +91,7 @@ public final class Simulator {
         t.batchSize = s.batchSize;
         t.stepsPerArrival = s.stepsPerArrival;
         t.bufferCapacity = s.bufferCapacity;
+        t.bufferBudget = s.bufferBudget;
         t.stepSize = s.stepSize;
         t.stepSizeFactor = s.stepSizeFactor;
         t.momentum = s.momentum;

@@ -1,0 +1,240 @@
+package io.domainmix.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleJsonCodec;
+import io.domainmix.core.model.ModelType;
+import io.domainmix.core.rng.SplitMix64;
+import io.domainmix.core.synth.DomainSpec;
+import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.synth.SyntheticDomain;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 11's arrival-mix criterion, measured where examples enter the trainer: 4 domains of 4,000
+ * examples, in windows of 500 arrivals each domain's share within ±0.10 of its overall share in at
+ * least 90 % of windows; for a backlog produced interleaved (event time), a backlog loaded domain
+ * by domain (progress), live input, and several readers. An empty topic is matched too and must
+ * hold nothing back. {@code -Darrival.runs=5} repeats each case.
+ */
+class ArrivalOrderITCase {
+    static final int PER_DOMAIN = 4_000;
+    static final int WINDOW = 500;
+    static final double TOLERANCE = 0.10;
+    static final double REQUIRED = 0.90;
+    static final int RUNS = Integer.getInteger("arrival.runs", 1);
+    static final long FINISH_WITHIN_S = 60;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    /** The offset-noise setting's domains (d = 2, σ² = 0.2/1/7/8), 4,000 examples each, in domain order. */
+    static List<List<Example>> domains(long seed) {
+        Experiment ex = new Experiment("offset-noise", ModelType.LINEAR, 2, List.of(
+                DomainSpec.regression("d1", 1, 0.2), DomainSpec.regression("d2", 1, 1),
+                DomainSpec.regression("d3", 1, 7), DomainSpec.regression("d4", 1, 8)));
+        List<List<Example>> out = new ArrayList<>();
+        for (SyntheticDomain g : ex.generators(ex.groundTruth(seed), seed)) {
+            List<Example> list = new ArrayList<>();
+            for (int i = 0; i < PER_DOMAIN; i++) {
+                list.add(g.next());
+            }
+            out.add(list);
+        }
+        return out;
+    }
+
+    /** The examples of all domains in one seeded random order, as a shuffled file is produced. */
+    static List<Example> interleaved(long seed) {
+        List<Example> all = new ArrayList<>();
+        domains(seed).forEach(all::addAll);
+        Collections.shuffle(all, new Random(SplitMix64.derive(seed, "shuffle")));
+        return all;
+    }
+
+    /** A producer configured as the project's producers are (linger 5 ms, lz4, default batch size). */
+    static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = TestKafka.clientProperties();
+        p.setProperty("linger.ms", "5");
+        p.setProperty("compression.type", "lz4");
+        p.setProperty("acks", "all");
+        p.setProperty("enable.idempotence", "true");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends the examples to {@code <prefix>.<domain>}; {@code perSecond} > 0 paces them. */
+    static void send(String prefix, List<Example> examples, double perSecond) throws InterruptedException {
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < examples.size(); i++) {
+                Example e = examples.get(i);
+                if (perSecond > 0) {
+                    long due = start + (long) (i * 1e9 / perSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                producer.send(new ProducerRecord<>(prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8),
+                        ExampleJsonCodec.encode(e)));
+            }
+            producer.flush();
+        }
+    }
+
+    static String[] topics(String prefix) {
+        return new String[] {prefix + ".d1", prefix + ".d2", prefix + ".d3", prefix + ".d4", prefix + ".empty"};
+    }
+
+    /** Runs the job bounded over {@code <prefix>.*}; returns the domains in the order they reached the trainer. */
+    static List<String> replay(String prefix, String run, int sourceParallelism, String... more) throws Exception {
+        List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true",
+                "--source-parallelism", String.valueOf(sourceParallelism)));
+        args.addAll(List.of(more));
+        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        StreamExecutionEnvironment env = environment();
+        DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
+        t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
+        t.examples().sinkTo(new ArrivalRecorder.AtSource(run + "-source")).setParallelism(sourceParallelism);
+        JobClient job = env.executeAsync(options.jobName());
+        try {
+            // generous: a bounded replay of 16,000 examples takes a few seconds; a stalled one never ends
+            job.getJobExecutionResult().get(FINISH_WITHIN_S, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Thread.getAllStackTraces().forEach((th, st) -> {
+                if (th.getName().contains("examples") || th.getName().contains("Fetcher") || th.getName().contains("trainer")
+                        || th.getName().contains("statistics") || th.getName().contains("Source")) {
+                    System.out.println("STALL " + th.getName() + " " + th.getState());
+                    for (int i = 0; i < Math.min(st.length, 14); i++) {
+                        System.out.println("STALL    at " + st[i]);
+                    }
+                }
+            });
+            job.cancel().get(60, TimeUnit.SECONDS);
+            throw new AssertionError("the bounded replay did not finish within " + FINISH_WITHIN_S + " s; " + ArrivalRecorder.count(run)
+                    + " examples reached the trainer; first runs: " + runs(ArrivalRecorder.arrivals(run), 40)
+                    + "; at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40), e);
+        }
+        System.out.println("at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40));
+        return ArrivalRecorder.arrivals(run);
+    }
+
+    /** Parallelism 2; a failure fails the test instead of restarting the job (the recorder would count twice). */
+    static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        return env;
+    }
+
+    static void check(String what, List<String> arrivals, int expected) {
+        ArrivalMix mix = ArrivalMix.of(arrivals, WINDOW, TOLERANCE);
+        System.out.printf("arrival mix %s: %s; first runs of one domain: %s%n", what, mix, runs(arrivals, 24));
+        assertEquals(expected, arrivals.size(), what + ": arrivals at the trainer");
+        Map<String, Long> counts = new TreeMap<>();
+        arrivals.forEach(d -> counts.merge(d, 1L, Long::sum));
+        for (long n : counts.values()) {
+            assertEquals(expected / counts.size(), n, what + ": examples of each domain " + counts);
+        }
+        assertTrue(mix.fraction() >= REQUIRED, what + ": " + mix);
+    }
+
+    /** The first {@code n} runs of consecutive arrivals of one domain, as domain×length. */
+    static String runs(List<String> arrivals, int n) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < arrivals.size() && shown < n; shown++) {
+            int j = i;
+            while (j < arrivals.size() && arrivals.get(j).equals(arrivals.get(i))) {
+                j++;
+            }
+            b.append(arrivals.get(i)).append('×').append(j - i).append(' ');
+            i = j;
+        }
+        return b.toString().trim();
+    }
+
+    @Test
+    void backlogProducedInterleavedArrivesMixedByEventTime() throws Exception {
+        for (int r = 0; r < RUNS; r++) {
+            String prefix = TestKafka.unique("mix-a");
+            TestKafka.createTopics(1, topics(prefix));
+            send(prefix, interleaved(r + 1), 0);
+            String run = TestKafka.unique("mix-a");
+            check("(a) interleaved backlog, event-time, run " + (r + 1),
+                    replay(prefix, run, 1, "--arrival-order", System.getProperty("arrival.order", "event-time"), "--arrival-drift-ms", System.getProperty("arrival.drift", "auto")), 4 * PER_DOMAIN);
+        }
+    }
+
+    @Test
+    void backlogLoadedDomainByDomainArrivesMixedByProgress() throws Exception {
+        for (int r = 0; r < RUNS; r++) {
+            String prefix = TestKafka.unique("mix-b");
+            TestKafka.createTopics(1, topics(prefix));
+            for (List<Example> domain : domains(r + 1)) {
+                send(prefix, domain, 0); // each domain after the previous one has finished
+            }
+            String run = TestKafka.unique("mix-b");
+            check("(b) domain-by-domain backlog, progress, run " + (r + 1),
+                    replay(prefix, run, 1, "--arrival-order", "progress"), 4 * PER_DOMAIN);
+        }
+    }
+
+    @Test
+    void severalReadersKeepABacklogMixed() throws Exception {
+        String prefix = TestKafka.unique("mix-d");
+        TestKafka.createTopics(2, topics(prefix));
+        send(prefix, interleaved(7), 0);
+        String run = TestKafka.unique("mix-d");
+        check("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time",
+                replay(prefix, run, 2, "--arrival-order", "event-time"), 4 * PER_DOMAIN);
+    }
+
+    @Test
+    void liveInputArrivesMixed() throws Exception {
+        String prefix = TestKafka.unique("mix-c");
+        TestKafka.createTopics(1, topics(prefix));
+        String run = TestKafka.unique("mix-c");
+        List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true"));
+        args.remove("--bounded");
+        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        StreamExecutionEnvironment env = environment();
+        DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
+        t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
+        JobClient job = env.executeAsync(options.jobName());
+        try {
+            send(prefix, interleaved(3), 2_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (ArrivalRecorder.count(run) < 4 * PER_DOMAIN && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+        check("(c) live at 2,000 examples/s, event-time", ArrivalRecorder.arrivals(run), 4 * PER_DOMAIN);
+    }
+}
