@@ -51,10 +51,7 @@ class BackendsITCase {
         JobOptions options = JobOptions.parse(JobRuns.options(prefix, run,
                 "--state-backend", backend.flinkName(),
                 "--checkpoint-dir", checkpoints.toString(),
-                "--checkpoint-interval-ms", "300",
-                // the trainer's buffers are one value today: keep them small, so that RocksDB and ForSt,
-                // which read and write a value whole on every access, stay quick
-                "--buffer-capacity", "256").toArray(new String[0]));
+                "--checkpoint-interval-ms", "300").toArray(new String[0]));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
