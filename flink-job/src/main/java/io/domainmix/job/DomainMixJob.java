@@ -9,6 +9,7 @@ import io.domainmix.job.arrival.StartBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -261,15 +262,23 @@ public final class DomainMixJob {
      * dead letters carry topic, partition and offset, which identify duplicates.
      */
     public static Sinks kafkaSinks(JobOptions options) {
-        String runId = options.get(JobOptions.RUN_ID);
+        Properties large = options.kafkaProperties();
+        large.putIfAbsent("max.request.size", String.valueOf(LARGE_RECORD_BYTES));
+        String servers = options.get(JobOptions.BOOTSTRAP_SERVERS);
         return new Sinks(
-                sink(options, new JsonRecordSerializer<PublishedSnapshot>(options.get(JobOptions.SNAPSHOT_TOPIC),
+                atLeastOnceSink(servers, large, new JsonRecordSerializer<PublishedSnapshot>(options.get(JobOptions.SNAPSHOT_TOPIC),
                         s -> s.snapshot.runId, JobJson::snapshot)),
-                sink(options, new JsonRecordSerializer<MetricsRecord>(options.get(JobOptions.METRICS_TOPIC),
+                atLeastOnceSink(servers, large, new JsonRecordSerializer<MetricsRecord>(options.get(JobOptions.METRICS_TOPIC),
                         m -> m.runId, JobJson::metrics)),
                 sink(options, new JsonRecordSerializer<DeadLetter>(options.get(JobOptions.DEAD_LETTER_TOPIC),
                         d -> d.topic, JobJson::deadLetter)));
     }
+
+    /**
+     * Largest snapshot or metrics record: both carry a few numbers per domain, about 130 bytes of
+     * JSON a domain in a metrics record, so 10,000 domains are 1.3 MB, past Kafka's 1 MB default.
+     */
+    public static final int LARGE_RECORD_BYTES = 32 * 1024 * 1024;
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
         return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
@@ -285,11 +294,12 @@ public final class DomainMixJob {
                 .build();
     }
 
-    /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
+    /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each; the first two take records up to {@link #LARGE_RECORD_BYTES}). */
     public static void createOutputTopics(JobOptions options) throws Exception {
         try (Admin admin = admin(options)) {
             TopicCreation.createMissing(admin, List.of(options.get(JobOptions.SNAPSHOT_TOPIC),
-                    options.get(JobOptions.METRICS_TOPIC), options.get(JobOptions.DEAD_LETTER_TOPIC)));
+                    options.get(JobOptions.METRICS_TOPIC)), Map.of("max.message.bytes", String.valueOf(LARGE_RECORD_BYTES)));
+            TopicCreation.createMissing(admin, List.of(options.get(JobOptions.DEAD_LETTER_TOPIC)));
         }
     }
 
