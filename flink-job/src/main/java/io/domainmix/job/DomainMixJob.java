@@ -57,8 +57,18 @@ public final class DomainMixJob {
     public record Topology(SingleOutputStreamOperator<Example> examples, SingleOutputStreamOperator<TrainerInput> toTrainer,
                            SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
 
-    /** The drift of {@code --arrival-order event-time} when none is given. */
-    static final long AUTO_EVENT_TIME_DRIFT_MS = 100;
+    /** Records a reader takes in one poll when partitions are paced. */
+    static final int ALIGNED_POLL_RECORDS = 10;
+    /**
+     * Bytes a reader fetches of one partition at a time when partitions are paced. Before every
+     * partition of a reader has a watermark, and until the first limit arrives, nothing is paused:
+     * 16 KB a partition (about 160 small records) left the first few windows of 500 arrivals
+     * with a domain missing.
+     */
+    static final int ALIGNED_FETCH_BYTES = 8 * 1024;
+
+    /** Longest an exchange holds a partly filled buffer when partitions are paced. */
+    static final long ALIGNED_BUFFER_TIMEOUT_MS = 5;
 
     private DomainMixJob() {}
 
@@ -184,10 +194,12 @@ public final class DomainMixJob {
         // reader takes thousands of one domain's records at a time, which skews the recent shares π
         props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
         if (options.get(JobOptions.ARRIVAL_ORDER) != ArrivalOrder.OFF) {
-            // a paused partition stops at once only if little of it is already fetched: the records of
-            // one poll, and one poll waiting in the reader's queue (PauseSafeKafkaSource), are emitted
-            // after the pause
-            props.setProperty("max.poll.records", "100");
+            // A paused partition stops only after what is already fetched for it: the poll being
+            // emitted, one waiting in the reader's queue (PauseSafeKafkaSource), one held by the
+            // fetcher. Small polls keep that short. No partition is paused before every partition of
+            // the reader has emitted a record, so the first fetch of each is kept small too.
+            props.setProperty("max.poll.records", String.valueOf(ALIGNED_POLL_RECORDS));
+            props.setProperty("max.partition.fetch.bytes", String.valueOf(ALIGNED_FETCH_BYTES));
         }
         props.putAll(options.kafkaProperties());
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
@@ -246,14 +258,19 @@ public final class DomainMixJob {
             }
         }
         long drift = options.get(JobOptions.ARRIVAL_DRIFT_MS);
-        if (drift < 0) {
-            drift = order == ArrivalOrder.PROGRESS ? Math.max(1, backlog.largest() / 100) : AUTO_EVENT_TIME_DRIFT_MS;
-        }
         long update = options.get(JobOptions.ARRIVAL_UPDATE_MS);
         // the readers report their watermarks when they emit them periodically: as often as the limit moves
         env.getConfig().setAutoWatermarkInterval(Math.min(env.getConfig().getAutoWatermarkInterval(), update));
-        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift),
-                Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS)), Duration.ofMillis(update));
+        // An exchange sends a channel's buffer when it is full or after the buffer timeout (100 ms by
+        // default); the trainer reads one upstream subtask's buffer, then another's, so at a few
+        // thousand examples a second it would see each subtask's domains in blocks of hundreds.
+        env.setBufferTimeout(Math.min(env.getBufferTimeout() < 0 ? Long.MAX_VALUE : env.getBufferTimeout(),
+                ALIGNED_BUFFER_TIMEOUT_MS));
+        // A bounded input needs no idleness: an empty partition finishes at once and a finished one
+        // leaves the group. Without it, a partition paused at its last records cannot be marked idle
+        // and then never resumed (FLINK-40093), which left bounded jobs unfinished.
+        Duration idle = options.get(JobOptions.BOUNDED) ? null : Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS));
+        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift), idle, Duration.ofMillis(update));
     }
 
     /**

@@ -73,14 +73,15 @@ public final class JobOptions implements Serializable {
             ArrivalOrder.EVENT_TIME, ArrivalOrder::parse,
             "How the source paces partitions against each other so that a backlog arrives mixed: `event-time` by record "
                     + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
-                    + "through its backlog at start (for a backlog loaded domain by domain), `off` as fetched. "
-                    + "See \"Arrival order on replay\".");
-    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "auto|ms", -1L, "auto",
-            JobOptions::arrivalDrift, "How far a partition may run ahead of the slowest active one: in record time "
-                    + "(`event-time`; auto: 100 ms), or in records of the largest backlog (`progress`; auto: 1 % of it).");
-    public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 1000L,
+                    + "through its backlog at start (a backlog loaded domain by domain, or produced in one burst), `off` as "
+                    + "fetched. See \"Arrival order on replay\".");
+    public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
+            v -> atLeast(parseLong(v), 1), "How far in record time a partition may run ahead of the slowest active one. "
+                    + "`progress` spreads each partition's backlog over 400 drifts, so there it may run 1/400 of its "
+                    + "backlog ahead.");
+    public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 5000L,
             v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
-                    + "(`event-time`, `progress`).");
+                    + "(unbounded jobs; in a bounded one an empty or finished partition leaves at once).");
     public static final Option<Long> ARRIVAL_UPDATE_MS = Option.of("arrival-update-ms", "ms", 10L,
             v -> atLeast(parseLong(v), 1), "How often the readers' positions are combined and the limit moved on. "
                     + "A backlog is read at most drift / update interval times as fast as it was produced.");
@@ -216,8 +217,8 @@ public final class JobOptions implements Serializable {
             "Parallelism of the source, validation and per-domain statistics (the trainer always runs once per run).");
     public static final Option<Integer> SOURCE_PARALLELISM = Option.of("source-parallelism", "int", 0,
             "(statistics parallelism)", v -> atLeast(parseInt(v), 0),
-            "Parallelism of the Kafka source and validation. Parallel readers consume their partitions at their own "
-                    + "pace, so when replaying a backlog one reader keeps the domains interleaved as they were produced.");
+            "Parallelism of the Kafka source and validation. Parallel readers are paced together by `--arrival-order` "
+                    + "(with `off` each reads at its own pace, and one reader keeps a backlog better mixed).");
     public static final Option<Long> SEED = Option.of("seed", "long", 1L, JobOptions::parseLong,
             "Seed of θ₀ and of the trainer's sampling.");
 
@@ -552,10 +553,6 @@ public final class JobOptions implements Serializable {
             m.put(part.substring(0, eq).trim(), w);
         }
         return m;
-    }
-
-    private static Long arrivalDrift(String s) {
-        return "auto".equalsIgnoreCase(s) ? -1L : atLeast(parseLong(s), 1);
     }
 
     private static Double stepSize(String s) {

@@ -234,6 +234,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
+        t.applyPendingWeights(); // the input's last summaries may have come back to back
         progress.snapshotStep = t.step();
         progress.metricsStep = t.step();
         ModelSnapshot last = t.snapshot(runId, ++progress.version, now);

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
 import io.domainmix.core.data.ExampleJsonCodec;
-import io.domainmix.core.model.ModelType;
 import io.domainmix.core.rng.SplitMix64;
-import io.domainmix.core.synth.DomainSpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.synth.SyntheticDomain;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +43,25 @@ class ArrivalOrderITCase {
     static final double REQUIRED = 0.90;
     static final int RUNS = Integer.getInteger("arrival.runs", 1);
     static final long FINISH_WITHIN_S = 60;
+    /**
+     * Rate of the interleaved backlogs: record time orders them only as finely as the producer
+     * spread them; a backlog written in one burst of a few hundred milliseconds is the progress
+     * mode's case ({@link #burstBacklogArrivesMixedByProgress}).
+     */
+    static final double PRODUCED_PER_SECOND = 2_000;
+    /**
+     * At 5,000 examples/s over 4 partitions, 20 ms of record time is 25 examples a partition; the
+     * default 100 ms (125 a partition) mixes at a coarser grain than windows of 500 measure.
+     */
+    static final String EVENT_TIME_DRIFT_MS = "20";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
-    /** The offset-noise setting's domains (d = 2, σ² = 0.2/1/7/8), 4,000 examples each, in domain order. */
+    /** The offset-noise setting's domains (d = 2 plus an intercept, σ² = 0.2/1/7/8, labels offset by 27), in domain order. */
     static List<List<Example>> domains(long seed) {
-        Experiment ex = new Experiment("offset-noise", ModelType.LINEAR, 2, List.of(
-                DomainSpec.regression("d1", 1, 0.2), DomainSpec.regression("d2", 1, 1),
-                DomainSpec.regression("d3", 1, 7), DomainSpec.regression("d4", 1, 8)));
+        Experiment ex = Experiment.named("offset-noise", 2);
         List<List<Example>> out = new ArrayList<>();
         for (SyntheticDomain g : ex.generators(ex.groundTruth(seed), seed)) {
             List<Example> list = new ArrayList<>();
@@ -113,6 +120,9 @@ class ArrivalOrderITCase {
         List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true",
                 "--source-parallelism", String.valueOf(sourceParallelism)));
         args.addAll(List.of(more));
+        if (System.getProperty("arrival.drift") != null) {
+            args.addAll(List.of("--arrival-drift-ms", System.getProperty("arrival.drift")));
+        }
         JobOptions options = JobOptions.parse(args.toArray(new String[0]));
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
@@ -137,7 +147,8 @@ class ArrivalOrderITCase {
                     + " examples reached the trainer; first runs: " + runs(ArrivalRecorder.arrivals(run), 40)
                     + "; at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40), e);
         }
-        System.out.println("at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40));
+        System.out.println("at the source: " + ArrivalMix.of(ArrivalRecorder.arrivals(run + "-source"), WINDOW, TOLERANCE) + "; "
+                + runs(ArrivalRecorder.arrivals(run + "-source"), 40));
         return ArrivalRecorder.arrivals(run);
     }
 
@@ -183,10 +194,10 @@ class ArrivalOrderITCase {
         for (int r = 0; r < RUNS; r++) {
             String prefix = TestKafka.unique("mix-a");
             TestKafka.createTopics(1, topics(prefix));
-            send(prefix, interleaved(r + 1), 0);
+            send(prefix, interleaved(r + 1), PRODUCED_PER_SECOND);
             String run = TestKafka.unique("mix-a");
             check("(a) interleaved backlog, event-time, run " + (r + 1),
-                    replay(prefix, run, 1, "--arrival-order", System.getProperty("arrival.order", "event-time"), "--arrival-drift-ms", System.getProperty("arrival.drift", "auto")), 4 * PER_DOMAIN);
+                    replay(prefix, run, 1, "--arrival-order", "event-time", "--arrival-drift-ms", EVENT_TIME_DRIFT_MS), 4 * PER_DOMAIN);
         }
     }
 
@@ -205,13 +216,23 @@ class ArrivalOrderITCase {
     }
 
     @Test
+    void burstBacklogArrivesMixedByProgress() throws Exception {
+        String prefix = TestKafka.unique("mix-burst");
+        TestKafka.createTopics(1, topics(prefix));
+        send(prefix, interleaved(11), 0);
+        String run = TestKafka.unique("mix-burst");
+        check("interleaved backlog produced in one burst, progress",
+                replay(prefix, run, 1, "--arrival-order", "progress"), 4 * PER_DOMAIN);
+    }
+
+    @Test
     void severalReadersKeepABacklogMixed() throws Exception {
         String prefix = TestKafka.unique("mix-d");
         TestKafka.createTopics(2, topics(prefix));
-        send(prefix, interleaved(7), 0);
+        send(prefix, interleaved(7), PRODUCED_PER_SECOND);
         String run = TestKafka.unique("mix-d");
         check("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time",
-                replay(prefix, run, 2, "--arrival-order", "event-time"), 4 * PER_DOMAIN);
+                replay(prefix, run, 2, "--arrival-order", "event-time", "--arrival-drift-ms", EVENT_TIME_DRIFT_MS), 4 * PER_DOMAIN);
     }
 
     @Test

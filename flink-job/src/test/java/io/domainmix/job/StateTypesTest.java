@@ -43,7 +43,8 @@ class StateTypesTest {
     void everyStreamAndStateTypeIsAPojoWithoutGenericParts() {
         for (Class<?> c : List.of(Example.class, RawRecord.class, DeadLetter.class, DomainStats.class,
                 DomainStatistics.class, TrainerState.class, TrainerProgress.class, ModelSnapshot.class,
-                PublishedSnapshot.class, MetricsRecord.class)) {
+                PublishedSnapshot.class, MetricsRecord.class, io.domainmix.job.score.ScoreRequest.class,
+                io.domainmix.job.score.Prediction.class)) {
             TypeInformation<?> info = TypeInformation.of(c);
             assertTrue(info instanceof PojoTypeInfo, c + " is " + info);
             Deque<TypeInformation<?>> todo = new ArrayDeque<>(List.of(info));

@@ -161,4 +161,24 @@ class SyntheticPlanTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SyntheticPlan.ofNoiseLevels(
                 "many", io.domainmix.core.model.ModelType.LINEAR, 20, 7, 0, 0, 200));
     }
+
+    @Test
+    void offsetNoiseExperimentProducesTheCoreSettingWithItsLabelOffset() {
+        SyntheticPlan plan = SyntheticPlan.ofExperiment("offset-noise", 2, 3, 1000, 4000);
+        io.domainmix.core.synth.Experiment core = io.domainmix.core.synth.Experiment.named("offset-noise", 2);
+        List<SyntheticDomain> produced = plan.generators(plan.groundTruth());
+        List<SyntheticDomain> reference = core.generators(core.groundTruth(3), 3);
+        assertEquals(4, produced.size());
+        for (int k = 0; k < produced.size(); k++) {
+            assertEquals(io.domainmix.core.synth.Experiment.OFFSET_NOISE_LABEL_OFFSET, plan.domains().get(k).spec().labelOffset());
+            double sum = 0;
+            for (int i = 0; i < 4000; i++) {
+                Example e = produced.get(k).next();
+                assertEquals(reference.get(k).next(), e, "domain " + k + ", example " + i);
+                sum += e.y;
+            }
+            // labels centred on the offset (27), not on 0: x has mean 0, the noise variance is at most 8
+            assertTrue(Math.abs(sum / 4000 - 27) < 3, "mean label of domain " + k + ": " + sum / 4000);
+        }
+    }
 }

@@ -21,15 +21,12 @@ public final class HoldoutChecks {
 
     private HoldoutChecks() {}
 
-    /** One check: what, the value, and whether it passed. */
-    public record Check(String name, double value, boolean passed) {
+    /** One check: what, the value (NaN for a yes/no check), the target, and whether it passed. */
+    public record Check(String name, double value, String target, boolean passed) {
+        /** e.g. {@code held-out ÷ offline OLS = 1.038 (≤ 1.10): pass} */
         public String describe() {
-            return String.format(Locale.ROOT, "%s %s: %s", name, Double.isNaN(value) ? "" : format(value),
-                    passed ? "pass" : "FAIL");
-        }
-
-        private static String format(double v) {
-            return String.format(Locale.ROOT, "%.3f", v);
+            return name + (Double.isNaN(value) ? "" : String.format(Locale.ROOT, " = %.3f", value))
+                    + (target.isEmpty() ? "" : " (" + target + ")") + ": " + (passed ? "pass" : "FAIL");
         }
     }
 
@@ -47,19 +44,22 @@ public final class HoldoutChecks {
         }
         if (policy.loss() == LossWeightPolicy.UNIFORM) {
             double r = HoldoutReport.ratio(run.finalOverall(), ref.unweightedOverall());
-            out.add(new Check("held-out ÷ offline " + unweightedName(ref) + " ≤ " + LOSS_RATIO,
-                    r, r <= LOSS_RATIO));
+            out.add(new Check("held-out ÷ offline " + unweightedName(ref), r, ratioTarget(), r <= LOSS_RATIO));
         } else if (policy.loss() == LossWeightPolicy.ERMA || policy.loss() == LossWeightPolicy.FGLS) {
             double r = HoldoutReport.ratio(run.finalWeighted(), ref.weightedWeighted());
-            out.add(new Check("λ-weighted held-out ÷ offline " + weightedName(ref) + " ≤ " + LOSS_RATIO, r, r <= LOSS_RATIO));
-            out.add(new Check("λ ranks the domains as offline", Double.NaN,
+            out.add(new Check("λ-weighted held-out ÷ offline " + weightedName(ref), r, ratioTarget(), r <= LOSS_RATIO));
+            out.add(new Check("λ ranks the domains as offline", Double.NaN, "",
                     HoldoutEvaluation.sameOrder(run.finalLossWeight(), ref.fit().lossWeight())));
             double s = HoldoutReport.ratio(HoldoutEvaluation.spreadOf(run.finalLossWeight()),
                     HoldoutEvaluation.spreadOf(ref.fit().lossWeight()));
-            out.add(new Check("λ max/min ÷ offline within ×" + SPREAD_FACTOR, s,
+            out.add(new Check("λ max/min ÷ offline", s, String.format(Locale.ROOT, "within ×%.1f", SPREAD_FACTOR),
                     s >= 1 / SPREAD_FACTOR && s <= SPREAD_FACTOR));
         }
         return out;
+    }
+
+    private static String ratioTarget() {
+        return String.format(Locale.ROOT, "≤ %.2f", LOSS_RATIO);
     }
 
     private static String unweightedName(HoldoutEvaluation.Reference ref) {

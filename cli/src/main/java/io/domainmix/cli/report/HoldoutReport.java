@@ -177,6 +177,7 @@ public final class HoldoutReport {
                 ObjectNode cn = checks.addObject();
                 cn.put("check", c.name());
                 Report.putNumber(cn, "value", c.value());
+                cn.put("target", c.target());
                 cn.put("passed", c.passed());
             }
 

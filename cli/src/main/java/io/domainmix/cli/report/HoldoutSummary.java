@@ -42,7 +42,7 @@ public final class HoldoutSummary {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s %10.4f %8s %11.4f %8s %9.2f %7s",
                 linear ? "offline OLS" : "offline MLE", ref.unweightedOverall(), "1", ref.unweightedWeighted(), "", 1.0,
                 ""));
-        out.println(b);
+        out.println(b.toString().stripTrailing());
         b = new StringBuilder(String.format(Locale.ROOT, "%-24s %10.4f %8s %11.4f %8s %9.2f %7s",
                 linear ? "offline FGLS" : "offline weighted MLE", ref.weightedOverall(), "", ref.weightedWeighted(), "1",
                 HoldoutEvaluation.spreadOf(ref.fit().lossWeight()), ""));

@@ -164,7 +164,7 @@ public final class Trainer {
             x2 += v * v;
         }
         s.featureRaw[k] = BiasCorrectedEma.update(s.featureRaw[k], settings.emaBeta, x2);
-        if (s.arrivalCount[k] == 1) {
+        if (s.arrivalCount[k] == 1 || (s.weightsPending && now - s.weightsAt >= s.domains.length)) {
             recomputeWeights(); // a new domain gets its share, weights and step size before its first draw
         } else if (now % STEP_SIZE_REFRESH == 0) {
             refreshStepSize();
@@ -451,18 +451,37 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ statistics and weights
 
-    /** A statistics summary of one domain: stored, then λ and p recomputed. */
+    /**
+     * A statistics summary of one domain: stored, then λ and p recomputed — at once, unless
+     * fewer than K arrivals have passed since the last recomputation; then with the K-th. A
+     * recomputation costs O(K), and with thousands of domains their summaries come thousands a
+     * second, so this keeps it O(1) per arrival; with a few domains summaries are hundreds of
+     * arrivals apart and nothing waits. {@link #applyPendingWeights()} recomputes at once.
+     */
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
         s.statsCount[k] = stats.count;
         if (stats.fgls != null) {
             s.fgls[k] = stats.fgls;
         }
-        recomputeWeights();
+        if (s.arrivals - s.weightsAt >= s.domains.length) {
+            recomputeWeights();
+        } else {
+            s.weightsPending = true;
+        }
+    }
+
+    /** Recomputes the weights now if a summary is waiting (e.g. before a final snapshot). */
+    public void applyPendingWeights() {
+        if (s.weightsPending) {
+            recomputeWeights();
+        }
     }
 
     /** Recomputes π, λ and p from the latest statistics (also called when a domain appears). */
     public void recomputeWeights() {
+        s.weightsAt = s.arrivals;
+        s.weightsPending = false;
         double[] share = currentShares();
         if (settings.fglsEnabled()
                 && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {

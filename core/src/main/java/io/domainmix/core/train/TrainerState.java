@@ -75,6 +75,9 @@ public final class TrainerState {
     public double[] lossWeight = new double[0];
     public double[] samplingProbability = new double[0];
     public double[] importanceWeight = new double[0];
+    /** The arrival at which the weights were last recomputed, and whether a summary waits for it. */
+    public long weightsAt = -1;
+    public boolean weightsPending;
     /** η₀ in force (before the decay schedule) and the step size of the last step. */
     public double baseStepSize;
     public double stepSize;

@@ -46,6 +46,7 @@ class TrainerTest {
         }
         t.onDomainStats(stats[0].summary("d1"));
         t.onDomainStats(stats[1].summary("d2"));
+        t.applyPendingWeights();
         return t;
     }
 
@@ -398,5 +399,39 @@ class TrainerTest {
             newest.add((double) i);
         }
         assertEquals(newest, kept, "the 50 newest, oldest first from the write position");
+    }
+
+    /** Issue 16: with K domains, summaries recompute the O(K) weights at most once per K arrivals. */
+    @Test
+    void summariesOfManyDomainsRecomputeTheWeightsAtMostOncePerKArrivals() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED));
+        s.stepsPerArrival = 1e-12;
+        Trainer t = Trainer.create(s);
+        for (int d = 0; d < 50; d++) {
+            t.onExample(new Example("d" + d, new double[] {1}, d));
+        }
+        long at = t.state().weightsAt; // the last new domain's arrival
+        for (int d = 0; d < 50; d++) {
+            io.domainmix.core.stats.DomainStats summary = new io.domainmix.core.stats.DomainStats();
+            summary.domain = "d" + d;
+            summary.count = 1;
+            t.onDomainStats(summary);
+        }
+        assertEquals(at, t.state().weightsAt, "no recomputation within K = 50 arrivals");
+        assertTrue(t.state().weightsPending);
+        for (int i = 0; i < 49; i++) {
+            t.onExample(new Example("d0", new double[] {1}, 0));
+        }
+        assertTrue(t.state().weightsPending);
+        t.onExample(new Example("d0", new double[] {1}, 0));
+        assertEquals(at + 50, t.state().weightsAt, "recomputed with the K-th arrival");
+        io.domainmix.core.stats.DomainStats again = new io.domainmix.core.stats.DomainStats();
+        again.domain = "d1";
+        again.count = 1;
+        t.onDomainStats(again);
+        assertTrue(t.state().weightsPending);
+        t.applyPendingWeights();
+        assertEquals(t.arrivals(), t.state().weightsAt);
     }
 }

@@ -13,14 +13,23 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * consumer).
  */
 public final class ArrivalAlignment {
-    /** The alignment group of the example source (the feedback source takes no part). */
+    /** The alignment group of the example source. */
     public static final String GROUP = "domainmix-examples";
+    /**
+     * In progress mode, each partition's backlog is spread over this many drifts of virtual time,
+     * so a partition runs at most 1/400 of its backlog ahead: measured on 4 × 4,000 examples, 1/100
+     * left runs of one domain long enough to fail the arrival-mix check, 1/400 passed it. The
+     * backlog then takes at least 400 alignment updates to read (4 s at the default 10 ms).
+     */
+    public static final int PROGRESS_DRIFTS_PER_BACKLOG = 400;
 
     private ArrivalAlignment() {}
 
     /**
-     * @param drift how far (in the mode's clock) a partition may run ahead of the slowest
-     * @param idle after this long without a record a partition no longer holds the others back
+     * @param drift how far in record time a partition may run ahead of the slowest (in progress
+     *     mode, 1/{@value #PROGRESS_DRIFTS_PER_BACKLOG} of its backlog while it reads the backlog)
+     * @param idle after this long without a record a partition no longer holds the others back;
+     *     null for none (a bounded input, whose partitions leave the group when they finish)
      * @param updateInterval how often the readers' watermarks are combined and the limit announced
      */
     public static WatermarkStrategy<RawRecord> watermarks(ArrivalOrder order, StartBacklog backlog, Duration drift,
@@ -29,11 +38,14 @@ public final class ArrivalAlignment {
             return WatermarkStrategy.noWatermarks();
         }
         SerializableTimestampAssigner<RawRecord> timestamps = order == ArrivalOrder.PROGRESS
-                ? new BacklogProgressTimestamps(backlog) : new RecordTimestamps();
+                ? new BacklogProgressTimestamps(backlog, drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG)
+                : new RecordTimestamps();
         long step = Math.max(1, drift.toMillis() / 4);
-        return WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
-                .withTimestampAssigner(timestamps)
-                .withIdleness(idle)
-                .withWatermarkAlignment(GROUP, drift, updateInterval);
+        WatermarkStrategy<RawRecord> w = WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
+                .withTimestampAssigner(timestamps);
+        if (idle != null) {
+            w = w.withIdleness(idle);
+        }
+        return w.withWatermarkAlignment(GROUP, drift, updateInterval);
     }
 }

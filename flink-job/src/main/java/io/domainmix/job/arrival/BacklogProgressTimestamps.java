@@ -8,13 +8,16 @@ public final class BacklogProgressTimestamps implements SerializableTimestampAss
     private static final long serialVersionUID = 1L;
 
     private final StartBacklog backlog;
+    private final long spanMs;
 
-    public BacklogProgressTimestamps(StartBacklog backlog) {
+    /** @param spanMs the virtual time over which every partition's backlog is spread */
+    public BacklogProgressTimestamps(StartBacklog backlog, long spanMs) {
         this.backlog = backlog;
+        this.spanMs = spanMs;
     }
 
     @Override
     public long extractTimestamp(RawRecord r, long recordTimestamp) {
-        return backlog.timestamp(r.topic, r.partition, r.offset, r.timestamp);
+        return backlog.timestamp(r.topic, r.partition, r.offset, r.timestamp, spanMs);
     }
 }

@@ -2,15 +2,21 @@ package io.domainmix.job.arrival;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
 import org.apache.flink.connector.kafka.source.reader.KafkaPartitionSplitReader;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The Kafka split reader, except that pausing or resuming a partition the consumer no longer
- * holds is skipped instead of failing the source.
+ * The Kafka split reader, made safe for frequent pausing: pausing or resuming a partition the
+ * consumer no longer holds is skipped, and an offset commit interrupted by a wake-up is retried,
+ * instead of failing the source.
  *
  * <p>Alignment decides to pause a partition on the task thread; the reader's fetcher thread may
  * have finished that partition (a bounded job at its stopping offset, an empty partition) and
@@ -19,9 +25,30 @@ import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
  * pausing, so skipping it loses nothing.
  */
 final class PauseSafeSplitReader extends KafkaPartitionSplitReader {
+    private static final int COMMIT_ATTEMPTS = 5;
 
     PauseSafeSplitReader(Properties props, SourceReaderContext context, KafkaSourceReaderMetrics metrics) {
         super(props, context, metrics);
+    }
+
+    /**
+     * Every pause or resume request wakes the consumer so that a waiting poll returns; a wake-up
+     * that arrives while the fetcher commits offsets interrupts the commit instead (the consumer
+     * throws at its next blocking call). With alignment pausing partitions every few milliseconds
+     * this happens within seconds, so the commit is retried: the wake-up is consumed by the throw.
+     */
+    @Override
+    public void notifyCheckpointComplete(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                super.notifyCheckpointComplete(offsets, callback);
+                return;
+            } catch (WakeupException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

@@ -23,36 +23,32 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * begins reading) and its end offset (the latest offset then). It defines the virtual clock of
  * {@link ArrivalOrder#PROGRESS}.
  *
- * <p>The clock runs one millisecond per record of the largest backlog: a record at offset o of a
- * partition with backlog [s, e) has the virtual time {@code origin + (o − s) · M / (e − s)}, where
- * M is the largest backlog in records. So every partition reaches {@code origin + M} at the end of
- * its backlog, and an allowed drift of D lets a partition run D/M of its backlog ahead of the
- * slowest. The origin is the build time minus M, so the clock ends about where the live records'
- * own timestamps begin. Records outside a known backlog keep their own timestamps.
+ * <p>Every partition's backlog is spread over the same virtual span S ending at the build time: a
+ * record at offset o of a partition with backlog [s, e) has the time {@code t₀ − S + S · (o − s) / (e − s)}.
+ * So all partitions reach the end of their backlog together, and an allowed drift D lets a
+ * partition run D / S of its backlog ahead of the slowest. Records outside a known backlog (live
+ * ones, partitions created later) keep their own timestamps, which begin about where the virtual
+ * span ends.
  */
 public final class StartBacklog implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Map<String, long[]> ranges;
-    private final long largest;
-    private final long origin;
+    private final long measuredAtMs;
 
     /**
      * @param ranges per {@link #key(String, int)}: {start offset, end offset}
-     * @param builtAtMs the wall-clock time the backlog was measured
+     * @param measuredAtMs the wall-clock time the backlog was measured
      */
-    public StartBacklog(Map<String, long[]> ranges, long builtAtMs) {
+    public StartBacklog(Map<String, long[]> ranges, long measuredAtMs) {
         this.ranges = new HashMap<>();
-        long max = 0;
         for (Map.Entry<String, long[]> e : ranges.entrySet()) {
             long[] r = e.getValue();
             if (r[1] > r[0]) {
                 this.ranges.put(e.getKey(), new long[] {r[0], r[1]});
-                max = Math.max(max, r[1] - r[0]);
             }
         }
-        this.largest = max;
-        this.origin = builtAtMs - max;
+        this.measuredAtMs = measuredAtMs;
     }
 
     /**
@@ -104,19 +100,13 @@ public final class StartBacklog implements Serializable {
         return topic + "-" + partition;
     }
 
-    /** The virtual time of a record inside the start backlog, or {@code ownTimestamp} outside it. */
-    public long timestamp(String topic, int partition, long offset, long ownTimestamp) {
+    /** The virtual time of a record inside the start backlog spread over {@code spanMs}, or {@code ownTimestamp} outside it. */
+    public long timestamp(String topic, int partition, long offset, long ownTimestamp, long spanMs) {
         long[] r = ranges.get(key(topic, partition));
         if (r == null || offset < r[0] || offset >= r[1]) {
             return ownTimestamp;
         }
-        // (o − s) · M can exceed a long only past 3·10⁹ records a partition; the double keeps it exact enough
-        return origin + (long) ((double) (offset - r[0]) * largest / (r[1] - r[0]));
-    }
-
-    /** Records in the largest partition backlog (M). */
-    public long largest() {
-        return largest;
+        return measuredAtMs - spanMs + (long) ((double) (offset - r[0]) * spanMs / (r[1] - r[0]));
     }
 
     /** Partitions with a non-empty backlog. */
