@@ -117,6 +117,8 @@ public abstract class GridRun {
             LocalFlinkCluster.Submitted job = cluster.submit(graph);
             JobResult result = job.result().get();
             if (result.isSuccess()) {
+                CheckpointDirectory.removeWhenEmpty(options.get(JobOptions.CHECKPOINT_DIR), job.id().toString(),
+                        java.time.Duration.ofSeconds(10));
                 r.finished();
             } else {
                 r.failed(result.getSerializedThrowable().map(GridRun::rootMessage).orElse("the job failed"));
@@ -147,7 +149,9 @@ public abstract class GridRun {
                 "--sampling", p.sampling().optionName(),
                 "--importance", p.mode().optionName(),
                 "--seed", String.valueOf(seed),
-                "--statistics-parallelism", String.valueOf(jobParallelism)));
+                "--statistics-parallelism", String.valueOf(jobParallelism),
+                // files, never the JobManager's memory, which holds 5 MB of state at most
+                "--checkpoint-dir", outDir.resolve("checkpoints").toAbsolutePath().toString()));
         args.addAll(kafka.jobArguments());
         return args;
     }
