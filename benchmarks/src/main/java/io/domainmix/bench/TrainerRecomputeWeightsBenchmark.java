@@ -56,6 +56,7 @@ public class TrainerRecomputeWeightsBenchmark {
         }
         trainer.onDomainStats(stats[0].summary("d1"));
         trainer.onDomainStats(stats[1].summary("d2"));
+        trainer.applyPendingWeights();
         // solve once with both domains' statistics in, then (for the between-solves case) never again;
         // one more arrival, as in a stream, so that the closed-form solve of the last refit is not redone
         settings.fglsInterval = fglsInterval;

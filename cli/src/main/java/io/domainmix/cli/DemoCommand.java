@@ -2,14 +2,20 @@ package io.domainmix.cli;
 
 import io.domainmix.cli.broker.EmbeddedKafkaBroker;
 import io.domainmix.cli.demo.ExperimentRun;
+import io.domainmix.cli.demo.FileDataRun;
 import io.domainmix.cli.demo.LocalFlinkCluster;
 import io.domainmix.cli.demo.PolicyRun;
 import io.domainmix.cli.demo.SummaryTable;
+import io.domainmix.cli.produce.FileColumnOptions;
+import io.domainmix.cli.report.HoldoutReport;
+import io.domainmix.cli.report.HoldoutSummary;
 import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.TopicContents;
+import io.domainmix.core.model.ModelType;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.producers.ProduceSummary;
+import io.domainmix.producers.file.FileExamples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,13 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code domainmix demo}: the whole system on one machine, from examples in Kafka to a report. */
@@ -32,7 +39,9 @@ import picocli.CommandLine.Option;
         description = {
             "Start a Kafka broker and a Flink cluster on 127.0.0.1, produce a synthetic experiment's domains once,",
             "train the policy grid on the identical data as Flink jobs, and write a report with plots.",
-            "Grid: {uniform, erma, fgls (linear)} x {proportional, va} loss/sampling policies, plus conflated-va."
+            "Grid: {uniform, erma, fgls (linear)} x {proportional, va} loss/sampling policies, plus conflated-va.",
+            "With --data FILE the same on your own file: a held-out part of each domain is kept back, the rest",
+            "replayed, and the report compares each run's held-out loss with offline OLS/FGLS (or MLE) fits."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -79,12 +88,34 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Plain progress lines instead of a table redrawn in place.")
     boolean plain;
 
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Run the grid on this CSV, JSON-lines or JSON-array file instead of a synthetic experiment.")
+    Path data;
+
+
+
+
+
+
+
+    @Mixin
+    FileColumnOptions columns;
+
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "linear",
+            description = "With --data: linear or logistic (labels 0/1), with an intercept (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--holdout", paramLabel = "F", defaultValue = "0.2",
+            description = "With --data: the fraction of each domain held out for evaluation (default: ${DEFAULT-VALUE}).")
+    double holdout;
+
     /** Free space below which the demo does not start: broker logs, records and plots. */
     static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
 
     private final PrintStream out;
     private final PrintStream err;
     private final List<ExperimentRun.Outcome> outcomes = new ArrayList<>();
+    private final List<FileDataRun.Outcome> dataOutcomes = new ArrayList<>();
 
     public DemoCommand() {
         this(System.out, System.err);
@@ -100,16 +131,25 @@ public final class DemoCommand implements Callable<Integer> {
         return outcomes;
     }
 
+    /** The finished runs on a data file (for tests). */
+    public List<FileDataRun.Outcome> dataOutcomes() {
+        return dataOutcomes;
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Experiment> experiments;
+        FileDataRun.Settings dataSettings = null;
         try {
-            experiments = experiments();
+            experiments = data != null ? List.of() : experiments();
             if (examples < 1000) {
                 throw new IllegalArgumentException("--examples must be at least 1000");
             }
             if (concurrentJobs < 1) {
                 throw new IllegalArgumentException("--concurrent-jobs must be at least 1");
+            }
+            if (data != null) {
+                dataSettings = dataSettings();
             }
             Files.createDirectories(outDir);
             checkFreeSpace(outDir);
@@ -144,6 +184,9 @@ public final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(cleanup);
 
             String tag = "demo-" + UUID.randomUUID().toString().substring(0, 8);
+            if (dataSettings != null) {
+                runData(dataSettings, kafka, tag, cluster);
+            }
             for (Experiment e : experiments) {
                 Path dir = experiments.size() == 1 ? outDir : outDir.resolve(e.name());
                 runExperiment(e, kafka, tag, dir, cluster);
@@ -154,7 +197,8 @@ public final class DemoCommand implements Callable<Integer> {
                     out.println("Report: " + o.report().html().toAbsolutePath());
                 }
             }
-            boolean anyFailed = outcomes.stream().flatMap(o -> o.runs().stream()).anyMatch(r -> r.state() != PolicyRun.State.DONE);
+            boolean anyFailed = outcomes.stream().flatMap(o -> o.runs().stream()).anyMatch(r -> r.state() != PolicyRun.State.DONE)
+                    || dataOutcomes.stream().flatMap(o -> o.runs().stream()).anyMatch(r -> r.state() != PolicyRun.State.DONE);
             return anyFailed ? 1 : 0;
         } catch (TopicContents.UnreachableException | EmbeddedKafkaBroker.BrokerStartException e) {
             err.println("domainmix demo: " + e.getMessage());
@@ -196,6 +240,67 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Report: " + report.html().toAbsolutePath());
         out.flush();
         outcomes.add(new ExperimentRun.Outcome(run.runs(), report, produced));
+    }
+
+    /** The file, its columns and the model, checked before anything starts. */
+    private FileDataRun.Settings dataSettings() throws IOException {
+        if (!Files.isReadable(data)) {
+            throw new IllegalArgumentException("cannot read " + data);
+        }
+        if (columns.labelColumn == null) {
+            throw new IllegalArgumentException("--data needs --label-column");
+        }
+        if (columns.domainColumn == null) {
+            throw new IllegalArgumentException("--data needs --domain-column (the column that names each row's source)");
+        }
+        if (!(holdout > 0 && holdout < 1)) {
+            throw new IllegalArgumentException("--holdout must be above 0 and below 1: " + holdout);
+        }
+        ModelType type = ModelType.parse(model);
+        if (type == ModelType.MLP) {
+            throw new IllegalArgumentException("--model for --data: linear or logistic (the offline reference fits exist for these)");
+        }
+        FileExamples.Options o = new FileExamples.Options();
+        o.file = data;
+        columns.applyTo(o);
+        // SGD's step size follows E‖x‖²: features on one scale train alike; one-hot columns stay 0/1
+        o.standardize = true;
+        o.shuffleSeed = seed;
+        o.holdoutFraction = holdout;
+        o.holdoutSeed = seed;
+        new FileExamples(o).mapping(); // unknown columns are a usage error, before anything starts
+        List<PolicySpec> grid = policies != null ? PolicySpec.parseList(policies) : PolicySpec.defaultGrid(type);
+        return new FileDataRun.Settings(o, type, grid, null, null, outDir, seed, concurrentJobs, 1);
+    }
+
+    private void runData(FileDataRun.Settings given, KafkaConnection kafka, String tag, LocalFlinkCluster cluster) throws Exception {
+        FileDataRun run = new FileDataRun(new FileDataRun.Settings(given.data(), given.model(), given.policies(), kafka,
+                tag, given.outDir(), given.seed(), given.concurrentJobs(), given.jobParallelism()));
+        out.printf(Locale.ROOT, "%n== %s: %s model with an intercept, domain column %s, label %s%n", data.getFileName(),
+                given.model().optionName(), columns.domainColumn, columns.labelColumn);
+        long t0 = System.nanoTime();
+        ProduceSummary produced = run.produce();
+        out.printf(Locale.ROOT, "Replayed %,d training rows of %d domains (%s), d = %d, into %s in %.1f s; held out %,d rows "
+                        + "(%.0f %% of each domain) in %s%n", produced.deliveredTotal(), run.domains().size(),
+                String.join(", ", run.domains()), run.dimension(), String.join(", ", run.exampleTopics()),
+                (System.nanoTime() - t0) / 1e9, run.holdoutRows(), 100 * holdout, run.splitDir());
+        if (produced.skippedTotal() > 0) {
+            out.printf(Locale.ROOT, "Skipped %,d rows %s (each with its line in %s)%n", produced.skippedTotal(),
+                    produced.skippedByReason(), outDir.resolve("skipped-lines.txt"));
+        }
+        out.printf(Locale.ROOT, "Training %d policies on the same data, %d at a time:%n", given.policies().size(),
+                concurrentJobs);
+        out.flush();
+        boolean ansi = !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        try (var watcher = new io.domainmix.cli.demo.LiveView(kafka, run, out, ansi)) {
+            run.train(cluster);
+        }
+        HoldoutReport.Result report = run.report();
+        out.println();
+        HoldoutSummary.print(report.evaluation(), out);
+        out.println("Report: " + report.html().toAbsolutePath());
+        out.flush();
+        dataOutcomes.add(new FileDataRun.Outcome(run.runs(), report, produced));
     }
 
     private List<Experiment> experiments() {

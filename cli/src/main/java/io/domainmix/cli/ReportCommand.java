@@ -1,5 +1,7 @@
 package io.domainmix.cli;
 
+import io.domainmix.cli.report.HoldoutReport;
+import io.domainmix.cli.report.HoldoutSummary;
 import io.domainmix.cli.report.RecordReader;
 import io.domainmix.cli.report.Report;
 import io.domainmix.cli.report.RunRecords;
@@ -7,6 +9,7 @@ import io.domainmix.cli.report.TopicContents;
 import io.domainmix.cli.report.TruthDocument;
 import io.domainmix.core.model.ModelType;
 import io.domainmix.core.sim.PolicySpec;
+import io.domainmix.producers.file.DataSplitFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
 /** {@code domainmix report}: plots and a summary from the job's snapshot and metrics records. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Write report.html (self-contained) and PNG plots from snapshot and metrics records and the ground truth.",
+            "Write report.html (self-contained) and PNG plots from snapshot and metrics records and either the ground",
+            "truth (--truth, synthetic data) or held-out rows (--holdout, your own data: see `produce file --holdout`).",
             "Each source is a JSON-lines file saved from a topic, or, with --bootstrap-servers, a Kafka topic.",
             "Records of several runs may share a file or topic; they are told apart by their run id."
         })
@@ -35,9 +39,19 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE|TOPIC", description = "Metrics records (repeatable).")
     List<String> metrics = new ArrayList<>();
 
-    @Option(names = "--truth", required = true, paramLabel = "FILE|TOPIC",
+    @Option(names = "--truth", paramLabel = "FILE|TOPIC",
             description = "The ground truth: the truth file or topic of `domainmix produce synthetic`.")
     String truth;
+
+    @Option(names = "--holdout", paramLabel = "DIR|FILE",
+            description = "Held-out rows: the split directory of `produce file --holdout` (its holdout.jsonl and "
+                    + "training.jsonl), or a JSON-lines file of examples.")
+    Path holdout;
+
+    @Option(names = "--training", paramLabel = "FILE",
+            description = "The rows the runs were trained on, for the offline reference fits (default: training.jsonl "
+                    + "beside the held-out rows).")
+    Path training;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka to read topics from (sources that are not files are topic names).")
@@ -62,6 +76,10 @@ final class ReportCommand implements Callable<Integer> {
             System.err.println("domainmix report: give at least one --snapshots or --metrics source");
             return 2;
         }
+        if ((truth == null) == (holdout == null)) {
+            System.err.println("domainmix report: give either --truth (synthetic data) or --holdout (held-out rows of your own data)");
+            return 2;
+        }
         try {
             if (bootstrapServers != null) {
                 TopicContents.checkReachable(kafka(), Duration.ofSeconds(10));
@@ -77,12 +95,17 @@ final class ReportCommand implements Callable<Integer> {
                     reader.readValues(TopicContents.values(requireKafka(s), s, KAFKA_TIMEOUT));
                 }
             }
-            TruthDocument t = readTruth(truth);
             List<RunRecords> runs = inGridOrder(reader.runs());
-            Report.Result r = Report.write(runs, t, out, title != null ? title : t.name());
+            Path html;
+            if (holdout != null) {
+                html = holdoutReport(runs);
+            } else {
+                TruthDocument t = readTruth(truth);
+                html = Report.write(runs, t, out, title != null ? title : t.name()).html();
+            }
             System.out.printf(Locale.ROOT, "%d runs, %d snapshots, %d metrics records (%d other records skipped)%n",
                     runs.size(), reader.snapshotCount(), reader.metricsCount(), reader.skippedCount());
-            System.out.println("report: " + r.html().toAbsolutePath());
+            System.out.println("report: " + html.toAbsolutePath());
             return 0;
         } catch (TopicContents.UnreachableException | IllegalArgumentException e) {
             System.err.println("domainmix report: " + e.getMessage());
@@ -102,6 +125,21 @@ final class ReportCommand implements Callable<Integer> {
             return i < 0 ? grid.size() : i;
         }));
         return sorted;
+    }
+
+    private Path holdoutReport(List<RunRecords> runs) throws IOException {
+        Path held = Files.isDirectory(holdout) ? holdout.resolve(DataSplitFiles.HOLDOUT) : holdout;
+        Path trained = training != null ? training : held.resolveSibling(DataSplitFiles.TRAINING);
+        for (Path p : List.of(held, trained)) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("no such file: " + p + (p == trained && training == null
+                        ? " (give the training rows with --training)" : ""));
+            }
+        }
+        HoldoutReport.Result r = HoldoutReport.write(runs, DataSplitFiles.readExamples(trained),
+                DataSplitFiles.readExamples(held), out, title != null ? title : held.getFileName().toString());
+        HoldoutSummary.print(r.evaluation(), System.out);
+        return r.html();
     }
 
     private KafkaConnection requireKafka(String source) {

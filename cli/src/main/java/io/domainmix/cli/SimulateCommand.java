@@ -56,7 +56,7 @@ final class SimulateCommand implements Callable<Integer> {
     Double stepSize;
 
     @Option(names = "--buffer-capacity", defaultValue = "4096", paramLabel = "R",
-            description = "Newest examples kept per domain (default: ${DEFAULT-VALUE}).")
+            description = "The most of its newest examples one domain keeps (default: ${DEFAULT-VALUE}).")
     int bufferCapacity;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")

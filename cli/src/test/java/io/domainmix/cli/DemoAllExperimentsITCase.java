@@ -31,7 +31,7 @@ class DemoAllExperimentsITCase {
         PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         int code = new CommandLine(new DemoCommand(console, console))
                 .setOut(new PrintWriter(console, true)).setErr(new PrintWriter(console, true)).execute(
-                "--experiment", "all", "--examples", "2000", "--dim", "4", "--policies", "uniform+proportional,erma+va",
+                "--experiment", "all", "--examples", "2000", "--dim", "4", "--policies", "erma+va",
                 "--out", out.toString(), "--plain");
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);

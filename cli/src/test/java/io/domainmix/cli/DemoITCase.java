@@ -112,6 +112,69 @@ class DemoITCase {
         }
     }
 
+    /**
+     * The demo on a real file: an excerpt of a four-source sensor dataset (see the test
+     * resources' README), with two broken rows appended. The report must carry the offline
+     * reference and finite held-out curves of every run; the offline FGLS must find the
+     * outdoor motes (3, 4) the noisy ones, as the whole dataset's residuals say (σ̂² about 7
+     * against 0.4 and 2).
+     */
+    @Test
+    void demoOnADataFileReportsHeldOutLossesAgainstTheOfflineFits() throws Exception {
+        Path file = out.resolve("sensors.csv");
+        try (var in = DemoITCase.class.getResourceAsStream("/data/sensor-single-hop-excerpt.csv")) {
+            Files.copy(in, file);
+        }
+        Files.writeString(file, "99990,1,1,,27.5,0\n99991,2,1,45.0,warm,0\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        Path dir = out.resolve("demo");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        DemoCommand demo = new DemoCommand(console, console);
+        int code = new CommandLine(demo).execute("--data", file.toString(), "--domain-column", "mote_id",
+                "--label-column", "temperature", "--features", "humidity,indoor", "--out", dir.toString(), "--plain");
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        assertTrue(printed.contains("Skipped 2 rows"), printed);
+        assertTrue(printed.contains("offline FGLS"), printed);
+
+        JsonNode enc = new ObjectMapper().readTree(dir.resolve("split").resolve("encoding.json").toFile());
+        long training = 0;
+        for (String mote : List.of("1", "2", "3", "4")) {
+            long t = enc.path("trainingRows").path(mote).asLong();
+            long h = enc.path("holdoutRows").path(mote).asLong();
+            assertEquals(Math.round(0.2 * (t + h)), h, "mote " + mote + ": a fifth held out");
+            training += t;
+        }
+        JsonNode report = new ObjectMapper().readTree(dir.resolve(Report.JSON).toFile());
+        JsonNode lambda = report.path("reference").path("lossWeight");
+        for (int quiet : new int[] {0, 1}) {
+            for (int noisy : new int[] {2, 3}) {
+                assertTrue(lambda.get(quiet).asDouble() > lambda.get(noisy).asDouble(), "offline λ " + lambda);
+            }
+        }
+        assertTrue(Double.isFinite(report.path("reference").path("unweightedHeldOut").asDouble()));
+        assertTrue(Double.isFinite(report.path("reference").path("weightedWeightedHeldOut").asDouble()));
+        assertEquals(PolicySpec.defaultGrid(ModelType.LINEAR).size(), report.path("runs").size());
+        for (JsonNode run : report.path("runs")) {
+            String policy = run.path("policy").asText();
+            assertEquals(training, run.path("examplesSeen").asLong(), policy);
+            assertFiniteNonEmpty(run.path("series").path("heldOut"), policy + " held-out");
+            assertFiniteNonEmpty(run.path("series").path("weightedHeldOut"), policy + " λ-weighted held-out");
+            for (String mote : List.of("1", "2", "3", "4")) {
+                assertFiniteNonEmpty(run.path("series").path("heldOutPerDomain").path(mote), policy + " mote " + mote);
+                assertFiniteNonEmpty(run.path("series").path("lossWeight").path(mote), policy + " λ " + mote);
+            }
+            assertTrue(Double.isFinite(run.path("heldOutOverUnweighted").asDouble()), policy);
+        }
+        String html = Files.readString(dir.resolve(Report.HTML));
+        assertTrue(html.contains("Offline reference") && html.contains("offline OLS") && html.contains("offline FGLS"));
+        for (String png : List.of("heldout-overall.png", "heldout-weighted.png", "heldout-1.png", "heldout-4.png",
+                "lambda-3.png", "p-2.png")) {
+            assertTrue(Files.size(dir.resolve(png)) > 5_000, png);
+        }
+    }
+
     private static URI awaitWebUi(ByteArrayOutputStream bytes, CompletableFuture<Integer> exit) throws InterruptedException {
         Pattern url = Pattern.compile("Flink web UI:\\s+(http://127\\.0\\.0\\.1:\\d+/)");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

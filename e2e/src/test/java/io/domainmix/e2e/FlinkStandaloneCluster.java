@@ -346,6 +346,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         submission.args().forEach(args::add);
         submission.savepointPath().ifPresent(path -> body.put("savepointPath", path));
         submission.parallelism().ifPresent(p -> body.put("parallelism", p));
+        submission.entryClass().ifPresent(c -> body.put("entryClass", c));
         body.put("allowNonRestoredState", false);
         String jobId = rest.post("jars/" + jarId + "/run", body).path("jobid").asText();
         if (jobId.isEmpty()) {
@@ -363,6 +364,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("run"));
         submission.savepointPath().ifPresent(path -> args.addAll(List.of("--fromSavepoint", path)));
         submission.parallelism().ifPresent(p -> args.addAll(List.of("--parallelism", Integer.toString(p))));
+        submission.entryClass().ifPresent(c -> args.addAll(List.of("--class", c)));
         args.add(submission.jar().toAbsolutePath().toString());
         args.addAll(submission.args());
         int index = clients.size();

@@ -152,7 +152,11 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
             v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
     public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
-            v -> atLeast(parseInt(v), 1), "R: newest examples kept per domain for sampling.");
+            v -> atLeast(parseInt(v), 1), "R: the most of its newest examples one domain keeps for sampling.");
+    public static final Option<Long> BUFFER_BUDGET = Option.of("buffer-budget", "examples",
+            TrainerSettings.DEFAULT_BUFFER_BUDGET, v -> atLeast(parseLong(v), 1),
+            "Examples kept for sampling over all domains together: each domain keeps about budget · p_k (at most R, "
+                    + "at least min(16, budget / 2K)), so many domains share the memory of a few.");
     public static final Option<Double> STEP_SIZE = Option.of("step-size", "auto|> 0", Double.NaN, "auto",
             JobOptions::stepSize, "η₀; auto = c / max_k w_k · curvature_k.");
     public static final Option<Double> STEP_SIZE_FACTOR = Option.of("step-size-factor", "(0,2)", 0.25,
@@ -191,6 +195,19 @@ public final class JobOptions implements Serializable {
                     + "checkpoint barrier or the end of input.");
     public static final Option<Long> CHECKPOINT_INTERVAL_MS = Option.of("checkpoint-interval-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 10), "Checkpoint interval (exactly-once state).");
+    public static final Option<String> CHECKPOINT_DIR = Option.of("checkpoint-dir", "path|URI", "",
+            "(cluster's `execution.checkpointing.dir`; `domainmix train`: `domainmix-work/checkpoints`)",
+            JobOptions::checkpointDir,
+            "Where checkpoints are written, as files: a local path or a URI the cluster can write (`file:///`, `s3://`, ...). "
+                    + "Given here it wins over the cluster's setting; with neither, Flink keeps checkpoints in the "
+                    + "JobManager's memory, which holds at most 5 MB of state.");
+    public static final Option<StateBackendKind> STATE_BACKEND = Option.of("state-backend", "hashmap|rocksdb|forst",
+            StateBackendKind.HASHMAP, "(cluster's `state.backend.type`, else hashmap)", StateBackendKind::parse,
+            "Where keyed state lives between checkpoints: hashmap (JVM heap), rocksdb or forst (local disk; their "
+                    + "checkpoints are incremental). Given here it wins over the cluster's `state.backend.type`.");
+    public static final Option<Integer> TOLERABLE_FAILED_CHECKPOINTS = Option.of("tolerable-failed-checkpoints", "int", 3,
+            v -> atLeast(parseInt(v), 0), "Checkpoints that may fail in a row before the job restarts from its last "
+                    + "completed one (a completed checkpoint resets the count).");
     public static final Option<String> RUN_ID = Option.of("run-id", "string", "domainmix", JobOptions::runId,
             "Names the training run: snapshots and metrics carry it; the job reads back only its own snapshots.");
     public static final Option<String> JOB_NAME = Option.of("job-name", "string", "", "`domainmix <run-id>`",
@@ -214,11 +231,11 @@ public final class JobOptions implements Serializable {
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             STATIC_LOSS_WEIGHTS,
             STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
-            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
-            CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
+            CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, STATE_BACKEND, TOLERABLE_FAILED_CHECKPOINTS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
     /** Where a fresh job starts reading its example topics. */
@@ -236,6 +253,25 @@ public final class JobOptions implements Serializable {
                 case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 default: return OffsetsInitializer.earliest();
             }
+        }
+    }
+
+    /** Flink's state backends, by the name {@code state.backend.type} knows them. */
+    public enum StateBackendKind {
+        HASHMAP, ROCKSDB, FORST;
+
+        static StateBackendKind parse(String s) {
+            return enumValue(StateBackendKind.class, s);
+        }
+
+        /** The value of Flink's {@code state.backend.type}. */
+        public String flinkName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the backend writes incremental checkpoints (only what changed since the last one). */
+        public boolean incremental() {
+            return this != HASHMAP;
         }
     }
 
@@ -387,6 +423,7 @@ public final class JobOptions implements Serializable {
         t.batchSize = get(BATCH_SIZE);
         t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
         t.bufferCapacity = get(BUFFER_CAPACITY);
+        t.bufferBudget = get(BUFFER_BUDGET);
         t.stepSize = get(STEP_SIZE);
         t.stepSizeFactor = get(STEP_SIZE_FACTOR);
         t.stepDecay = get(STEP_DECAY);
@@ -467,6 +504,21 @@ public final class JobOptions implements Serializable {
             return s;
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
+        }
+    }
+
+    /** A path becomes a {@code file://} URI; a URI with a scheme is taken as it is. */
+    private static String checkpointDir(String s) {
+        if (s.isEmpty()) {
+            return s;
+        }
+        if (s.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+            return s;
+        }
+        try {
+            return java.nio.file.Path.of(s).toAbsolutePath().normalize().toUri().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a path or URI: " + e.getMessage());
         }
     }
 

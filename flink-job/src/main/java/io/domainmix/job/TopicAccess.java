@@ -27,8 +27,8 @@ public final class TopicAccess {
     /** What the job does on each of its output topics. */
     public static Map<String, Set<AclOperation>> required(JobOptions options) {
         Map<String, Set<AclOperation>> need = new LinkedHashMap<>();
-        // the trainer reads its own published snapshots back (the feedback source)
-        need.put(options.get(JobOptions.SNAPSHOT_TOPIC), EnumSet.of(AclOperation.WRITE, AclOperation.READ));
+        // the job only writes its outputs; it reads nothing back from them
+        need.put(options.get(JobOptions.SNAPSHOT_TOPIC), EnumSet.of(AclOperation.WRITE));
         need.put(options.get(JobOptions.METRICS_TOPIC), EnumSet.of(AclOperation.WRITE));
         need.put(options.get(JobOptions.DEAD_LETTER_TOPIC), EnumSet.of(AclOperation.WRITE));
         return need;

@@ -32,6 +32,12 @@ public final class TopicCreation {
      * @throws TopicCreationException naming the topic that could not be created, and why
      */
     public static void createMissing(Admin admin, Collection<String> topics) throws InterruptedException {
+        createMissing(admin, topics, Map.of());
+    }
+
+    /** As {@link #createMissing(Admin, Collection)}, each new topic with the given topic configs. */
+    public static void createMissing(Admin admin, Collection<String> topics, Map<String, String> configs)
+            throws InterruptedException {
         Set<String> existing;
         try {
             existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -43,7 +49,7 @@ public final class TopicCreation {
         List<NewTopic> missing = new ArrayList<>();
         for (String t : topics) {
             if (!existing.contains(t)) {
-                missing.add(new NewTopic(t, Optional.of(1), Optional.empty()));
+                missing.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(configs));
             }
         }
         if (missing.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.domainmix.job;
 
 import io.domainmix.core.data.Example;
+import io.domainmix.core.train.DomainBuffer;
 import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
@@ -8,12 +9,20 @@ import io.domainmix.core.train.TrainerState;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,7 +30,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * The trainer of one run (keyed by run id, so one instance per run): a thin shell around the core
  * {@link Trainer}, whose whole state — model, optimizer, averaging windows, buffers, random
- * generator, weights — is the keyed {@link TrainerState}.
+ * generator, weights — is a {@link TrainerState}.
  *
  * <p>Examples arrive in batches of one domain ({@link ExampleBatch}) and are buffered and trained
  * on one by one ({@link Trainer#onExample}: each is scored, under a θ̄ copy at most
@@ -31,16 +40,25 @@ import org.apache.flink.util.OutputTag;
  * {@link MetricsRecord} ({@link #METRICS}). When a bounded input ends (an event-time timer at
  * the end of time) a final snapshot marked {@code last} and a final metrics record are emitted.
  *
- * <p>The state object is read from Flink state on every element rather than held across
- * elements: the heap backend hands out a copy after a checkpoint has started, and mutating the
- * old one would corrupt that checkpoint.
+ * <p>State layout (issue 16): the trainer works on its state in memory and writes it to Flink's
+ * keyed state only when a checkpoint is taken ({@link #snapshotState}): the small part (model,
+ * optimizer, O(K) numbers per domain) as one value, and each domain's ring of examples
+ * ({@link DomainBuffer}) under its own key in a map state — only the rings that changed since
+ * the last checkpoint. So an element costs no state access on any backend, and with RocksDB or
+ * ForSt (incremental checkpoints) a checkpoint costs what changed; the heap backend gets fresh
+ * copies, never objects the trainer goes on mutating. A restored trainer is rebuilt from both on
+ * its first element, so it draws exactly the numbers it would have drawn. The run id is the only
+ * key, so after the first element it is the backend's current key when a checkpoint is taken.
  */
-public final class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, PublishedSnapshot> {
+public final class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, PublishedSnapshot>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<MetricsRecord> METRICS = new OutputTag<>("metrics") {};
     public static final ValueStateDescriptor<TrainerState> TRAINER_STATE =
             new ValueStateDescriptor<>("trainer", TypeInformation.of(TrainerState.class));
+    public static final MapStateDescriptor<String, DomainBuffer> BUFFER_STATE =
+            new MapStateDescriptor<>("buffers", Types.STRING, TypeInformation.of(DomainBuffer.class));
     public static final ValueStateDescriptor<TrainerProgress> PROGRESS_STATE =
             new ValueStateDescriptor<>("progress", TypeInformation.of(TrainerProgress.class));
     public static final String STEPS_METRIC = "trainingSteps";
@@ -54,8 +72,14 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
 
     private transient ValueState<TrainerState> trainerState;
     private transient ValueState<TrainerProgress> progressState;
+    private transient MapState<String, DomainBuffer> bufferState;
+    private transient TypeSerializer<TrainerState> stateSerializer;
+    private transient TypeSerializer<DomainBuffer> bufferSerializer;
+    private transient TypeSerializer<TrainerProgress> progressSerializer;
+    /** The working trainer and bookkeeping; null until the first element (or timer) after a start or restore. */
     private transient volatile Trainer trainer;
-    private transient TrainerState attached;
+    private transient TrainerProgress progress;
+    private transient volatile int buffersWrittenAtLastCheckpoint;
     private transient Counter steps;
     private transient Counter skipped;
     private transient MetricGroup metrics;
@@ -83,24 +107,33 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
     public void open(OpenContext openContext) {
         trainerState = getRuntimeContext().getState(TRAINER_STATE);
         progressState = getRuntimeContext().getState(PROGRESS_STATE);
+        bufferState = getRuntimeContext().getMapState(BUFFER_STATE);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        stateSerializer = TypeInformation.of(TrainerState.class).createSerializer(config);
+        bufferSerializer = TypeInformation.of(DomainBuffer.class).createSerializer(config);
+        progressSerializer = TypeInformation.of(TrainerProgress.class).createSerializer(config);
         metrics = getRuntimeContext().getMetricGroup();
         steps = metrics.counter(STEPS_METRIC);
         skipped = metrics.counter(SKIPPED_METRIC);
         metrics.gauge("step", (Gauge<Long>) () -> trainer == null ? 0L : trainer.step());
         metrics.gauge("staleness", (Gauge<Long>) () -> trainer == null ? 0L : trainer.currentStaleness());
+        metrics.gauge("buffersCheckpointed", (Gauge<Integer>) () -> buffersWrittenAtLastCheckpoint);
         domainsWithGauges = new HashSet<>();
     }
 
     @Override
     public void processElement(TrainerInput in, Context ctx, Collector<PublishedSnapshot> out) throws Exception {
-        TrainerState st = trainerState.value();
-        if (st == null) {
-            st = Trainer.newState(settings);
-            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        Trainer t = trainer;
+        if (t == null) {
+            t = restore();
+            if (t == null) {
+                t = new Trainer(settings, Trainer.newState(settings));
+                progress = new TrainerProgress();
+                trainer = t;
+                ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+            }
         }
-        Trainer t = attach(st);
         long skippedBefore = t.skippedUpdates();
-        TrainerProgress progress = progress();
         long now = ctx.timerService().currentProcessingTime();
         if (in.examples != null) {
             for (Example e : in.examples.examples) {
@@ -113,8 +146,67 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         }
         skipped.inc(t.skippedUpdates() - skippedBefore);
         registerGauges(t);
-        progressState.update(progress);
-        trainerState.update(t.state());
+    }
+
+    /** The trainer as the last checkpoint left it (null when there is none), rebuilt from a copy of the state. */
+    private Trainer restore() throws Exception {
+        TrainerState stored = trainerState.value();
+        if (stored == null) {
+            return null;
+        }
+        TrainerState st = stateSerializer.copy(stored);
+        st.buffers = new DomainBuffer[st.domains.length];
+        for (int k = 0; k < st.domains.length; k++) {
+            DomainBuffer b = bufferState.get(st.domains[k]);
+            if (b == null) {
+                throw new IllegalStateException("the checkpoint has no example ring for domain " + st.domains[k]
+                        + "; it was taken by a version that kept the rings inside the trainer's value state: "
+                        + "start the run again without restoring it (or under a new --run-id)");
+            }
+            st.buffers[k] = bufferSerializer.copy(b);
+        }
+        TrainerProgress p = progressState.value();
+        progress = p == null ? new TrainerProgress() : progressSerializer.copy(p);
+        Trainer t = new Trainer(settings, st);
+        trainer = t;
+        return t;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // keyed state only, obtained in open(); the trainer is rebuilt from it on its first element
+    }
+
+    /**
+     * Writes the trainer to keyed state as a checkpoint is taken: the small part, the rings that
+     * changed since the last checkpoint, and the bookkeeping, each as a copy.
+     */
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        Trainer t = trainer;
+        if (t == null) {
+            buffersWrittenAtLastCheckpoint = 0;
+            return; // nothing has changed since the start or the restore
+        }
+        TrainerState st = t.state();
+        DomainBuffer[] buffers = st.buffers;
+        st.buffers = null; // the rings go to the map state, each under its domain
+        try {
+            trainerState.update(stateSerializer.copy(st));
+        } finally {
+            st.buffers = buffers;
+        }
+        int[] changed = t.drainChangedBuffers();
+        for (int k : changed) {
+            bufferState.put(st.domains[k], bufferSerializer.copy(buffers[k]));
+        }
+        buffersWrittenAtLastCheckpoint = changed.length;
+        progressState.update(progressSerializer.copy(progress));
+    }
+
+    /** How many example rings the last checkpoint wrote (the others were unchanged). */
+    int buffersWrittenAtLastCheckpoint() {
+        return buffersWrittenAtLastCheckpoint;
     }
 
     /**
@@ -137,37 +229,17 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
     /** End of a bounded input: the final snapshot and metrics. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedSnapshot> out) throws Exception {
-        TrainerState st = trainerState.value();
-        if (st == null) {
+        Trainer t = trainer != null ? trainer : restore();
+        if (t == null) {
             return;
         }
-        Trainer t = attach(st);
-        TrainerProgress progress = progress();
         long now = ctx.timerService().currentProcessingTime();
+        t.applyPendingWeights(); // the input's last summaries may have come back to back
         progress.snapshotStep = t.step();
         progress.metricsStep = t.step();
         ModelSnapshot last = t.snapshot(runId, ++progress.version, now);
         ctx.output(METRICS, metricsRecord(t, now, true));
         out.collect(new PublishedSnapshot(last, true));
-        progressState.update(progress);
-        trainerState.update(t.state());
-    }
-
-    private Trainer attach(TrainerState st) {
-        Trainer t = trainer;
-        if (t == null) {
-            t = new Trainer(settings, st);
-            trainer = t;
-        } else if (st != attached) {
-            t.attach(st);
-        }
-        attached = st;
-        return t;
-    }
-
-    private TrainerProgress progress() throws Exception {
-        TrainerProgress p = progressState.value();
-        return p == null ? new TrainerProgress() : p;
     }
 
     private MetricsRecord metricsRecord(Trainer t, long now, boolean last) {

@@ -43,7 +43,8 @@ class StateTypesTest {
     void everyStreamAndStateTypeIsAPojoWithoutGenericParts() {
         for (Class<?> c : List.of(Example.class, RawRecord.class, DeadLetter.class, DomainStats.class,
                 DomainStatistics.class, TrainerState.class, TrainerProgress.class, ModelSnapshot.class,
-                PublishedSnapshot.class, MetricsRecord.class)) {
+                PublishedSnapshot.class, MetricsRecord.class, io.domainmix.job.score.ScoreRequest.class,
+                io.domainmix.job.score.Prediction.class)) {
             TypeInformation<?> info = TypeInformation.of(c);
             assertTrue(info instanceof PojoTypeInfo, c + " is " + info);
             Deque<TypeInformation<?>> todo = new ArrayDeque<>(List.of(info));
@@ -82,7 +83,8 @@ class StateTypesTest {
         TrainerState back = ser.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         assertArrayEquals(st.theta, back.theta, 0.0);
         assertArrayEquals(st.domains, back.domains);
-        assertArrayEquals(st.bufferX[1], back.bufferX[1], 0.0);
+        assertArrayEquals(st.buffers[1].x, back.buffers[1].x, 0.0);
+        assertArrayEquals(st.buffers[1].y, back.buffers[1].y, 0.0);
         assertEquals(st.rngState, back.rngState);
         assertArrayEquals(st.fgls[0].gram, back.fgls[0].gram, 0.0);
         assertEquals(st.arrivals, back.arrivals);

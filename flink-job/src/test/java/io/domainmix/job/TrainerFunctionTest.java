@@ -92,11 +92,21 @@ class TrainerFunctionTest {
         return t;
     }
 
+    private static long checkpointId;
+
+    /** The trainer's state as a checkpoint writes it: the value, with each domain's ring from the map state. */
     private static TrainerState state(KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, PublishedSnapshot> h)
             throws Exception {
+        h.snapshot(++checkpointId, checkpointId);
         AbstractStreamOperator<?> op = h.getOperator();
         op.setCurrentKey(RUN);
-        return op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
+        TrainerState st = op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
+        var rings = op.getKeyedStateStore().getMapState(TrainerFunction.BUFFER_STATE);
+        st.buffers = new io.domainmix.core.train.DomainBuffer[st.domains.length];
+        for (int k = 0; k < st.domains.length; k++) {
+            st.buffers[k] = rings.get(st.domains[k]);
+        }
+        return st;
     }
 
     @Test
@@ -182,6 +192,37 @@ class TrainerFunctionTest {
             assertArrayEquals(want.averagedTheta(), new Trainer(settings(), st).averagedTheta(), 0.0);
             // versions continue from the checkpoint: the snapshots at steps 2000 and 3000 are versions 2 and 3
             assertEquals(List.of(2L, 3L), restored.extractOutputValues().stream().map(p -> p.snapshot.version).toList());
+        }
+    }
+
+    /** Issue 16: a checkpoint writes the rings of the domains that had examples since the last one, and only those. */
+    @Test
+    void aCheckpointWritesOnlyTheRingsThatChanged() throws Exception {
+        List<TrainerInput> inputs = inputs(2000);
+        TrainerFunction f = new TrainerFunction(settings(), RUN, 1000, 500);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
+                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+            h.open();
+            for (TrainerInput in : inputs) {
+                h.processElement(in, 0);
+            }
+            h.snapshot(1, 1);
+            assertEquals(2, f.buffersWrittenAtLastCheckpoint());
+            TrainerInput onlyD1 = inputs.stream().filter(in -> in.examples != null && in.examples.domain.equals("d1"))
+                    .findFirst().orElseThrow();
+            h.processElement(onlyD1, 0);
+            h.snapshot(2, 2);
+            assertEquals(1, f.buffersWrittenAtLastCheckpoint(), "d2 did not change");
+            h.snapshot(3, 3);
+            assertEquals(0, f.buffersWrittenAtLastCheckpoint());
+            TrainerState st = state(h);
+            assertEquals(2000 + onlyD1.examples.size(), st.arrivals);
+            Trainer want = reference(inputs);
+            for (Example e : onlyD1.examples.examples) {
+                want.onExample(e);
+            }
+            int d1 = java.util.List.of(st.domains).indexOf("d1");
+            assertArrayEquals(want.state().buffers[d1].x, st.buffers[d1].x, 0.0, "the checkpointed ring is the live one");
         }
     }
 

@@ -4,6 +4,7 @@ import io.domainmix.core.data.Example;
 import io.domainmix.producers.file.BadInputException;
 import io.domainmix.producers.file.BadLine;
 import io.domainmix.producers.file.ColumnMapping;
+import io.domainmix.producers.file.DataSplitFiles;
 import io.domainmix.producers.file.FeatureScaling;
 import io.domainmix.producers.file.FileExamples;
 import java.io.BufferedWriter;
@@ -37,6 +38,9 @@ public final class FileReplayProducer extends ExampleProducer {
     private final double rate;
     private final int printedBadLines;
     private final Path badLinesFile;
+    private final FileExamples.Options options;
+    private Path splitDir;
+    private DataSplitFiles split;
     private final Map<BadLine.Reason, AtomicLong> skipped = new LinkedHashMap<>();
     private final List<BadLine> firstBadLines = new ArrayList<>();
     private final Set<String> domainsSeen = new HashSet<>();
@@ -56,6 +60,16 @@ public final class FileReplayProducer extends ExampleProducer {
         this.rate = rate;
         this.printedBadLines = printedBadLines;
         this.badLinesFile = badLinesFile;
+        this.options = options;
+    }
+
+    /**
+     * Also writes the rows sent, the held-out rows and the encoding to {@code dir} (see
+     * {@link DataSplitFiles}); call before running.
+     */
+    public FileReplayProducer writeSplitTo(Path dir) {
+        this.splitDir = dir;
+        return this;
     }
 
     @Override
@@ -85,6 +99,9 @@ public final class FileReplayProducer extends ExampleProducer {
         if (badLinesFile != null) {
             badLinesOut = Files.newBufferedWriter(badLinesFile, StandardCharsets.UTF_8);
         }
+        if (splitDir != null) {
+            split = new DataSplitFiles(splitDir);
+        }
     }
 
     @Override
@@ -112,9 +129,18 @@ public final class FileReplayProducer extends ExampleProducer {
                 }
                 messages().println(b);
             }
+            if (split != null && !stopRequested()) {
+                split.finish(examples, options);
+                messages().println(String.format(Locale.ROOT, "held out %,d rows (%.0f %% of each domain) in %s",
+                        examples.holdout().size(), 100 * options.holdoutFraction,
+                        split.directory().resolve(DataSplitFiles.HOLDOUT)));
+            }
         } finally {
             if (badLinesOut != null) {
                 badLinesOut.close();
+            }
+            if (split != null) {
+                split.close();
             }
         }
     }
@@ -124,6 +150,9 @@ public final class FileReplayProducer extends ExampleProducer {
             target.ensureTopics(List.of(layout.topicFor(e.domain)));
         }
         send(e);
+        if (split != null) {
+            split.sent(e);
+        }
     }
 
     private synchronized void skip(BadLine bad) throws Exception {

@@ -1,18 +1,12 @@
 package io.domainmix.cli.demo;
 
 import io.domainmix.cli.KafkaConnection;
-import io.domainmix.cli.report.RecordReader;
 import io.domainmix.cli.report.Report;
-import io.domainmix.cli.report.TopicContents;
 import io.domainmix.cli.report.TruthDocument;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.synth.Experiment;
-import io.domainmix.job.DomainMixJob;
-import io.domainmix.job.JobOptions;
-import io.domainmix.job.TopicCreation;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.ExampleProducer;
-import io.domainmix.producers.KafkaTarget;
 import io.domainmix.producers.ProduceSummary;
 import io.domainmix.producers.SyntheticPlan;
 import io.domainmix.producers.SyntheticProducer;
@@ -20,31 +14,18 @@ import io.domainmix.producers.TopicLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.apache.flink.runtime.jobmaster.JobResult;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.util.SerializedThrowable;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * One experiment of the demo: its domains produced once into Kafka, the policy grid trained on
  * them as bounded Flink jobs (each run with its own run id and output topics), the records read
  * back and saved as JSON lines, and the report written.
  */
-public final class ExperimentRun {
-    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+public final class ExperimentRun extends GridRun {
 
     /** What the demo was asked to do for one experiment. */
     public record Settings(Experiment experiment, long examples, long seed, List<PolicySpec> policies,
@@ -55,21 +36,15 @@ public final class ExperimentRun {
     public record Outcome(List<PolicyRun> runs, Report.Result report, ProduceSummary produced) {}
 
     private final Settings s;
-    private final String prefix;
-    private final List<PolicyRun> runs = new ArrayList<>();
 
     public ExperimentRun(Settings settings) {
+        super(settings.topicTag() + "-" + settings.experiment().name(), settings.policies(),
+                settings.kafka(), settings.outDir(), settings.seed(), settings.concurrentJobs(),
+                settings.jobParallelism());
         this.s = settings;
-        this.prefix = settings.topicTag() + "-" + settings.experiment().name();
-        for (PolicySpec p : settings.policies()) {
-            runs.add(new PolicyRun(prefix, p));
-        }
     }
 
-    public List<PolicyRun> runs() {
-        return runs;
-    }
-
+    @Override
     public List<String> domains() {
         return s.experiment().domains().stream().map(d -> d.name()).toList();
     }
@@ -90,8 +65,7 @@ public final class ExperimentRun {
         Files.createDirectories(s.outDir());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            SyntheticProducer producer = new SyntheticProducer(plan,
-                    new KafkaTarget(s.kafka().bootstrapServers(), s.kafka().properties(), Optional.empty(), Optional.empty(), true),
+            SyntheticProducer producer = new SyntheticProducer(plan, kafkaTarget(),
                     TopicLayout.perDomain(prefix, prefix + "-truth"), truthFile(), ExampleProducer.Output.quiet(quiet));
             producer.run();
             ProduceSummary summary = producer.summary();
@@ -104,95 +78,17 @@ public final class ExperimentRun {
     }
 
     /** The example topics of the experiment's domains. */
+    @Override
     public List<String> exampleTopics() {
         TopicLayout layout = TopicLayout.perDomain(prefix, prefix + "-truth");
         return domains().stream().map(layout::topicFor).toList();
     }
 
     /** Examples per domain times domains: what every run will see. */
+    @Override
     public long totalExamples() {
         int k = s.experiment().domains().size();
         return Math.max(1, s.examples() / k) * k;
-    }
-
-    /** Trains every policy, {@code concurrentJobs} at a time, and waits for all of them. */
-    public void train(LocalFlinkCluster cluster) throws Exception {
-        createOutputTopics();
-        ExecutorService pool = Executors.newFixedThreadPool(s.concurrentJobs());
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (PolicyRun r : runs) {
-                futures.add(pool.submit(() -> {
-                    trainOne(cluster, r);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private void trainOne(LocalFlinkCluster cluster, PolicyRun r) {
-        try {
-            JobOptions options = JobOptions.parse(jobArguments(r).toArray(new String[0]));
-            StreamExecutionEnvironment env = new StreamExecutionEnvironment();
-            env.setParallelism(s.jobParallelism());
-            DomainMixJob.buildKafka(env, options);
-            StreamGraph graph = env.getStreamGraph();
-            graph.setJobName(options.jobName());
-            r.started();
-            LocalFlinkCluster.Submitted job = cluster.submit(graph);
-            JobResult result = job.result().get();
-            if (result.isSuccess()) {
-                r.finished();
-            } else {
-                r.failed(result.getSerializedThrowable().map(ExperimentRun::rootMessage).orElse("the job failed"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            r.failed("interrupted");
-        } catch (Exception e) {
-            r.failed(rootMessage(e));
-        }
-    }
-
-    /** The job's arguments for one run: same data and seed for every run, only the policy differs. */
-    List<String> jobArguments(PolicyRun r) {
-        PolicySpec p = r.policy();
-        Experiment e = s.experiment();
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", s.kafka().bootstrapServers(),
-                "--topics", String.join(",", exampleTopics()),
-                "--topic-prefix", prefix,
-                "--run-id", r.runId(),
-                "--snapshot-topic", r.snapshotTopic(),
-                "--metrics-topic", r.metricsTopic(),
-                "--dead-letter-topic", r.deadLetterTopic(),
-                "--bounded",
-                "--model", e.modelType().optionName(),
-                "--dim", String.valueOf(e.dimension()),
-                "--intercept", String.valueOf(e.intercept()),
-                "--loss-weights", p.loss().optionName(),
-                "--sampling", p.sampling().optionName(),
-                "--importance", p.mode().optionName(),
-                "--seed", String.valueOf(s.seed()),
-                "--statistics-parallelism", String.valueOf(s.jobParallelism())));
-        args.addAll(s.kafka().jobArguments());
-        return args;
-    }
-
-    /** Creates the runs' output topics up front, so that the live table can follow them from the start. */
-    private void createOutputTopics() throws Exception {
-        try (Admin admin = Admin.create(s.kafka().clientProperties())) {
-            List<String> topics = new ArrayList<>();
-            for (PolicyRun r : runs) {
-                topics.addAll(List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic()));
-            }
-            TopicCreation.createMissing(admin, topics);
-        }
     }
 
     /**
@@ -201,38 +97,13 @@ public final class ExperimentRun {
      * the report.
      */
     public Report.Result report() throws IOException {
-        Path records = s.outDir().resolve("records");
-        Files.createDirectories(records);
-        RecordReader reader = new RecordReader();
-        for (PolicyRun r : runs) {
-            if (r.state() != PolicyRun.State.DONE) {
-                continue;
-            }
-            for (String topic : List.of(r.snapshotTopic(), r.metricsTopic())) {
-                List<byte[]> values = TopicContents.values(s.kafka(), topic, KAFKA_TIMEOUT);
-                try (Writer w = Files.newBufferedWriter(records.resolve(topic + ".jsonl"), StandardCharsets.UTF_8)) {
-                    for (byte[] v : values) {
-                        w.write(new String(v, StandardCharsets.UTF_8));
-                        w.write('\n');
-                    }
-                }
-                reader.readValues(values);
-            }
-        }
-        return Report.write(reader.runs(), TruthDocument.read(truthFile()), s.outDir(), s.experiment().name());
+        return Report.write(readRecords().runs(), TruthDocument.read(truthFile()), s.outDir(), s.experiment().name());
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root instanceof SerializedThrowable st) {
-            return st.getOriginalErrorClassName() + ": " + st.getMessage();
-        }
-        if (t instanceof ExecutionException && t.getCause() != null) {
-            return rootMessage(t.getCause());
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    @Override
+    List<String> modelArguments() {
+        Experiment e = s.experiment();
+        return List.of("--model", e.modelType().optionName(), "--dim", String.valueOf(e.dimension()),
+                "--intercept", String.valueOf(e.intercept()));
     }
 }

@@ -8,7 +8,7 @@ public final class LiveView implements AutoCloseable {
     private final MetricsWatcher watcher;
     private final LiveTable table;
 
-    public LiveView(KafkaConnection kafka, ExperimentRun run, PrintStream out, boolean ansi) {
+    public LiveView(KafkaConnection kafka, GridRun run, PrintStream out, boolean ansi) {
         this.watcher = new MetricsWatcher(kafka, run.runs());
         this.table = new LiveTable(run.runs(), run.domains(), run.totalExamples(), out, ansi, 10);
     }

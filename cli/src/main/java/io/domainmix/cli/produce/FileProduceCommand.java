@@ -2,7 +2,6 @@ package io.domainmix.cli.produce;
 
 import io.domainmix.producers.FileReplayProducer;
 import io.domainmix.producers.TopicLayout;
-import io.domainmix.producers.file.ColumnMapping;
 import io.domainmix.producers.file.FileExamples;
 import io.domainmix.producers.file.InputFormat;
 import java.nio.file.Files;
@@ -44,31 +43,31 @@ public final class FileProduceCommand implements Callable<Integer> {
             description = "CSV field delimiter; 'tab' for tabs (default: tab for .tsv, else comma).")
     String delimiter;
 
-    @Option(names = "--domain-column", paramLabel = "COLUMN", description = "The column that names each record's domain.")
-    String domainColumn;
 
     @Option(names = "--domain", paramLabel = "NAME",
             description = "The domain of every record, when there is no domain column (default: the file's base name).")
     String fixedDomain;
 
-    @Option(names = "--label-column", paramLabel = "COLUMN", required = true, description = "The column of the label y.")
-    String labelColumn;
 
-    @Option(names = "--features", paramLabel = "COLUMN", split = ",",
-            description = "Feature columns in order (default: every other column that is numeric in the first 1000 records).")
-    List<String> features = new ArrayList<>();
 
-    @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "skip",
-            description = "A missing feature value (empty, NA, N/A, NaN, null, None, ?): skip the record, or fill with zero or the column mean (default: ${DEFAULT-VALUE}).")
-    String missing;
 
-    @Option(names = "--standardize", description = "Scale every feature to mean 0, variance 1 (statistics from a first pass).")
+    @Option(names = "--standardize", description = "Scale every numeric feature to mean 0, variance 1 (statistics from a first pass; with --holdout, of the training rows).")
     boolean standardize;
+
+
+
+    @Option(names = "--holdout", paramLabel = "F", defaultValue = "0",
+            description = "Keep this fraction of each domain's rows out of the topics (a seeded draw per domain, --seed) and write them to the split directory's holdout.jsonl (default: ${DEFAULT-VALUE}).")
+    double holdout;
+
+    @Option(names = "--split-dir", paramLabel = "DIR",
+            description = "Write training.jsonl (the rows sent), holdout.jsonl and encoding.json here; `domainmix report --holdout` reads them (default with --holdout: domainmix-split).")
+    Path splitDir;
 
     @Option(names = "--shuffle", description = "Replay in a seeded random order (reads the file into memory).")
     boolean shuffle;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of --shuffle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed of --shuffle and --holdout (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
@@ -86,6 +85,9 @@ public final class FileProduceCommand implements Callable<Integer> {
     int showBadLines;
 
     @Mixin
+    FileColumnOptions columns;
+
+    @Mixin
     KafkaOptions kafka;
 
     @Override
@@ -96,7 +98,7 @@ public final class FileProduceCommand implements Callable<Integer> {
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read " + file);
             }
-            if (domainColumn != null && fixedDomain != null) {
+            if (columns.domainColumn != null && fixedDomain != null) {
                 throw new IllegalArgumentException("give --domain-column or --domain, not both");
             }
             o.file = file;
@@ -108,14 +110,19 @@ public final class FileProduceCommand implements Callable<Integer> {
                 }
                 o.delimiter = d.charAt(0);
             }
-            o.domainColumn = domainColumn;
+            columns.applyTo(o);
             o.fixedDomain = fixedDomain;
-            o.labelColumn = labelColumn;
-            o.features = features.isEmpty() ? null : features;
-            o.missing = ColumnMapping.MissingValues.parse(missing);
             o.standardize = standardize;
             o.shuffleSeed = shuffle ? seed : null;
             o.strict = strict;
+            if (!(holdout >= 0 && holdout < 1)) {
+                throw new IllegalArgumentException("--holdout must be at least 0 and below 1: " + holdout);
+            }
+            o.holdoutFraction = holdout;
+            o.holdoutSeed = seed;
+            if (holdout > 0 && splitDir == null) {
+                splitDir = Path.of("domainmix-split");
+            }
             if (rate < 0) {
                 throw new IllegalArgumentException("--rate must be >= 0: " + rate);
             }
@@ -125,6 +132,9 @@ public final class FileProduceCommand implements Callable<Integer> {
         }
         FileReplayProducer producer = new FileReplayProducer(o, kafka.target(), layout, rate, showBadLines, badLines,
                 kafka.output());
+        if (splitDir != null) {
+            producer.writeSplitTo(splitDir);
+        }
         try {
             producer.examples().mapping(); // unknown columns are a usage error, reported before connecting
         } catch (IllegalArgumentException e) {

@@ -28,17 +28,7 @@ final class HtmlReport {
     static void write(Path file, String title, TruthDocument truth, ErrorMeasure measure, OracleEstimates oracle,
                       String reference, List<RunEvaluation> evals, Map<String, Path> plots, List<String> domainOrder)
             throws IOException {
-        StringBuilder h = new StringBuilder(1 << 20);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>domainmix report: ")
-                .append(esc(title)).append("</title>\n<style>\n")
-                .append("body{font-family:system-ui,sans-serif;max-width:1040px;margin:2em auto;padding:0 1em;color:#222}\n")
-                .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}\n")
-                .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
-                .append("th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}\n")
-                .append("figure{margin:2em 0} figcaption{color:#555;font-size:14px;max-width:900px}\n")
-                .append("img{max-width:100%;border:1px solid #eee}\n")
-                .append("</style></head><body>\n");
-        h.append("<h1>domainmix report: ").append(esc(title)).append("</h1>\n");
+        StringBuilder h = head(title);
         h.append("<p>Model: ").append(esc(truth.modelType().optionName()))
                 .append(", dimension ").append(truth.truth().dimension).append(". ");
         if (!truth.domains().isEmpty()) {
@@ -103,14 +93,35 @@ final class HtmlReport {
                             + "(an honest held-out loss), as a moving average, for domain "
                             + p.getKey().substring("prequential-loss-".length()) + "."
                     : "");
-            h.append("<figure><img alt=\"").append(esc(p.getKey())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(p.getValue()))).append("\">\n")
-                    .append("<figcaption>").append(esc(caption)).append(" (file: ")
-                    .append(esc(p.getValue().getFileName().toString())).append(")</figcaption></figure>\n");
+            figure(h, p.getKey(), p.getValue(), caption);
         }
         h.append("<p>The series behind every plot are in <code>").append(Report.JSON).append("</code>.</p>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    /** The page's start: styles and the heading. */
+    static StringBuilder head(String title) {
+        StringBuilder h = new StringBuilder(1 << 20);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>domainmix report: ")
+                .append(esc(title)).append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,sans-serif;max-width:1040px;margin:2em auto;padding:0 1em;color:#222}\n")
+                .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}\n")
+                .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
+                .append("th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}\n")
+                .append("figure{margin:2em 0} figcaption{color:#555;font-size:14px;max-width:900px}\n")
+                .append("img{max-width:100%;border:1px solid #eee}\n")
+                .append("</style></head><body>\n");
+        h.append("<h1>domainmix report: ").append(esc(title)).append("</h1>\n");
+        return h;
+    }
+
+    /** A plot embedded as a data URI, with its caption and file name. */
+    static void figure(StringBuilder h, String key, Path png, String caption) throws IOException {
+        h.append("<figure><img alt=\"").append(esc(key)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\">\n")
+                .append("<figcaption>").append(esc(caption)).append(" (file: ")
+                .append(esc(png.getFileName().toString())).append(")</figcaption></figure>\n");
     }
 
     /** A setting as it was written: 20, not 20.0000. */

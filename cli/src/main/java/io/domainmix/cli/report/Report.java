@@ -53,7 +53,7 @@ public final class Report {
             if (oracle != null) {
                 double[] span = span(evals);
                 lines.add(new ReportCharts.Line("oracle GLS (closed form)",
-                        new Series("gls", span, new double[] {oracle.glsError, oracle.glsError}), -1, true));
+                        new Series("gls", span, new double[] {oracle.glsError, oracle.glsError}), ReportCharts.REFERENCE, true));
             }
             plots.put("error", plot(outDir, "error.png", measure.title() + " of the averaged model", measure.shortName(),
                     lines, true));
@@ -200,7 +200,7 @@ public final class Report {
         mapper.writeValue(file.toFile(), root);
     }
 
-    private static void putNumber(ObjectNode n, String field, double v) {
+    static void putNumber(ObjectNode n, String field, double v) {
         if (Double.isFinite(v)) {
             n.put(field, v);
         } else {
@@ -208,7 +208,7 @@ public final class Report {
         }
     }
 
-    private static void putSeries(ObjectNode parent, String field, Series s) {
+    static void putSeries(ObjectNode parent, String field, Series s) {
         ObjectNode n = parent.putObject(field);
         ArrayNode x = n.putArray("x");
         ArrayNode y = n.putArray("y");

@@ -44,6 +44,11 @@ final class ReportCharts {
 
     private ReportCharts() {}
 
+    /** Colour index of a reference line (black), e.g. an oracle or offline fit. */
+    static final int REFERENCE = -1;
+    /** Colour index of a second reference line in the same chart (grey). */
+    static final int SECOND_REFERENCE = -2;
+
     /** One drawn line: its data, colour index and whether it is dashed. */
     record Line(String label, Series series, int colour, boolean dashed) {}
 
@@ -98,7 +103,8 @@ final class ReportCharts {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < drawn.size(); i++) {
             Line l = drawn.get(i);
-            renderer.setSeriesPaint(i, l.colour() < 0 ? Color.BLACK : colour(l.colour()));
+            renderer.setSeriesPaint(i, l.colour() == REFERENCE ? Color.BLACK
+                    : l.colour() == SECOND_REFERENCE ? Color.GRAY : colour(l.colour()));
             renderer.setSeriesStroke(i, l.dashed() ? DASHED : SOLID);
         }
         plot.setRenderer(renderer);

@@ -112,13 +112,13 @@ public final class RunEvaluation {
     }
 
     /** Keeps finite points only: a statistic that is not known yet is NaN in the records. */
-    private static void add(List<double[]> pts, double x, double y) {
+    static void add(List<double[]> pts, double x, double y) {
         if (Double.isFinite(x) && Double.isFinite(y)) {
             pts.add(new double[] {x, y});
         }
     }
 
-    private static Series series(String name, List<double[]> pts) {
+    static Series series(String name, List<double[]> pts) {
         double[] x = new double[pts.size()];
         double[] y = new double[pts.size()];
         for (int i = 0; i < x.length; i++) {

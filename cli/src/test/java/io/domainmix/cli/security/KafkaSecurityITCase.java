@@ -110,8 +110,7 @@ class KafkaSecurityITCase {
         acls.addAll(allow(user, ResourceType.TOPIC, PREFIX + ".", PatternType.PREFIXED, AclOperation.READ, AclOperation.DESCRIBE));
         acls.addAll(allow(user, ResourceType.GROUP, "domainmix-" + RUN_ID, PatternType.LITERAL, AclOperation.READ));
         if (snapshots) {
-            acls.addAll(allow(user, ResourceType.TOPIC, SNAPSHOTS, PatternType.LITERAL,
-                    AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE));
+            acls.addAll(allow(user, ResourceType.TOPIC, SNAPSHOTS, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE));
         }
         acls.addAll(allow(user, ResourceType.TOPIC, METRICS, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE));
         acls.addAll(allow(user, ResourceType.TOPIC, DEAD_LETTERS, PatternType.LITERAL,

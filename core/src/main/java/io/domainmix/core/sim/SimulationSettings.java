@@ -8,6 +8,7 @@ public final class SimulationSettings {
     public double stepsPerArrival = 1.0;
     public int batchSize = 1;
     public int bufferCapacity = 4096;
+    public long bufferBudget = io.domainmix.core.train.TrainerSettings.DEFAULT_BUFFER_BUDGET;
     /** NaN: the automatic step-size rule. */
     public double stepSize = Double.NaN;
     public double stepSizeFactor = 0.25;

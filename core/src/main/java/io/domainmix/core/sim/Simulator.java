@@ -91,6 +91,7 @@ public final class Simulator {
         t.batchSize = s.batchSize;
         t.stepsPerArrival = s.stepsPerArrival;
         t.bufferCapacity = s.bufferCapacity;
+        t.bufferBudget = s.bufferBudget;
         t.stepSize = s.stepSize;
         t.stepSizeFactor = s.stepSizeFactor;
         t.momentum = s.momentum;
@@ -140,6 +141,7 @@ public final class Simulator {
                 trainer.onDomainStats(stats[k].summary(specs.get(k).name()));
             }
         }
+        trainer.applyPendingWeights();
         double[] theta = trainer.averagedTheta().clone();
         double error = Double.NaN;
         double cosine = Double.NaN;

@@ -51,6 +51,8 @@ public final class Trainer {
     private SplitMix64 rng;
     /** Derived from {@code s.domains}; not state. */
     private final Map<String, Integer> indexByDomain = new HashMap<>();
+    /** Domains whose ring changed since {@link #drainChangedBuffers()}; not state. */
+    private final java.util.BitSet changedBuffers = new java.util.BitSet();
 
     // scratch, never part of the state
     private final double[] gradient;
@@ -102,11 +104,27 @@ public final class Trainer {
     /** Continues from another state (e.g. one restored from a checkpoint). */
     public void attach(TrainerState state) {
         this.s = state;
+        changedBuffers.clear();
         this.rng = new SplitMix64(state.rngState);
         indexByDomain.clear();
         for (int i = 0; i < state.domains.length; i++) {
             indexByDomain.put(state.domains[i], i);
         }
+    }
+
+    private void markChanged(int k) {
+        changedBuffers.set(k);
+    }
+
+    /**
+     * The indices of the domains whose ring ({@link TrainerState#buffers}) changed since the last
+     * call, in increasing order; clears the record. A state backend that keeps each ring under
+     * its own key writes only these at a checkpoint.
+     */
+    public int[] drainChangedBuffers() {
+        int[] out = changedBuffers.stream().toArray();
+        changedBuffers.clear();
+        return out;
     }
 
     /** The state, with the generator position written back: what a checkpoint stores. */
@@ -146,7 +164,7 @@ public final class Trainer {
             x2 += v * v;
         }
         s.featureRaw[k] = BiasCorrectedEma.update(s.featureRaw[k], settings.emaBeta, x2);
-        if (s.arrivalCount[k] == 1) {
+        if (s.arrivalCount[k] == 1 || (s.weightsPending && now - s.weightsAt >= s.domains.length)) {
             recomputeWeights(); // a new domain gets its share, weights and step size before its first draw
         } else if (now % STEP_SIZE_REFRESH == 0) {
             refreshStepSize();
@@ -210,11 +228,13 @@ public final class Trainer {
 
     private void buffer(int k, Example e) {
         int slot = s.bufferNext[k];
-        System.arraycopy(e.x, 0, s.bufferX[k], slot * dim, dim);
-        s.bufferY[k][slot] = e.y;
-        s.bufferWeight[k][slot] = e.weight;
-        s.bufferNext[k] = (slot + 1) % settings.bufferCapacity;
-        if (s.bufferSize[k] < settings.bufferCapacity) {
+        DomainBuffer b = s.buffers[k];
+        System.arraycopy(e.x, 0, b.x, slot * dim, dim);
+        b.y[slot] = e.y;
+        b.weight[slot] = e.weight;
+        markChanged(k);
+        s.bufferNext[k] = (slot + 1) % s.bufferCapacity[k];
+        if (s.bufferSize[k] < s.bufferCapacity[k]) {
             s.bufferSize[k]++;
         }
     }
@@ -301,9 +321,10 @@ public final class Trainer {
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
                     : s.importanceWeight[d] * total;
             int i = rng.nextInt(s.bufferSize[d]);
-            System.arraycopy(s.bufferX[d], i * dim, x, 0, dim);
-            double wi = w * s.bufferWeight[d][i];
-            double loss = model.lossAndGradient(s.theta, x, s.bufferY[d][i], gradient);
+            DomainBuffer b = s.buffers[d];
+            System.arraycopy(b.x, i * dim, x, 0, dim);
+            double wi = w * b.weight[i];
+            double loss = model.lossAndGradient(s.theta, x, b.y[i], gradient);
             double g2 = 0;
             for (int j = 0; j < gradient.length; j++) {
                 double g = wi * gradient[j];
@@ -430,18 +451,37 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ statistics and weights
 
-    /** A statistics summary of one domain: stored, then λ and p recomputed. */
+    /**
+     * A statistics summary of one domain: stored, then λ and p recomputed — at once, unless
+     * fewer than K arrivals have passed since the last recomputation; then with the K-th. A
+     * recomputation costs O(K), and with thousands of domains their summaries come thousands a
+     * second, so this keeps it O(1) per arrival; with a few domains summaries are hundreds of
+     * arrivals apart and nothing waits. {@link #applyPendingWeights()} recomputes at once.
+     */
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
         s.statsCount[k] = stats.count;
         if (stats.fgls != null) {
             s.fgls[k] = stats.fgls;
         }
-        recomputeWeights();
+        if (s.arrivals - s.weightsAt >= s.domains.length) {
+            recomputeWeights();
+        } else {
+            s.weightsPending = true;
+        }
+    }
+
+    /** Recomputes the weights now if a summary is waiting (e.g. before a final snapshot). */
+    public void applyPendingWeights() {
+        if (s.weightsPending) {
+            recomputeWeights();
+        }
     }
 
     /** Recomputes π, λ and p from the latest statistics (also called when a domain appears). */
     public void recomputeWeights() {
+        s.weightsAt = s.arrivals;
+        s.weightsPending = false;
         double[] share = currentShares();
         if (settings.fglsEnabled()
                 && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {
@@ -459,6 +499,51 @@ public final class Trainer {
             s.fglsTheta = closedFormFgls(w.lossWeight);
         }
         refreshStepSize();
+        shareBufferBudget();
+    }
+
+    /**
+     * Gives each domain its share of the example budget: budget · p_k, clamped to
+     * [floor, R] with floor = min(bufferFloor, budget / 2K). A ring is resized only when its
+     * share has moved by more than half (resizing keeps the newest examples, O(capacity · d)),
+     * so that summaries that nudge p do not copy buffers. Sampling within a domain stays
+     * uniform over its ring, so the importance correction is exact whatever the capacities.
+     */
+    private void shareBufferBudget() {
+        int k = s.domains.length;
+        long floor = Math.max(1, Math.min(settings.bufferFloor, settings.bufferBudget / (2L * k)));
+        double total = 0;
+        for (double p : s.samplingProbability) {
+            total += p > 0 ? p : 0;
+        }
+        for (int i = 0; i < k; i++) {
+            double q = total > 0 && s.samplingProbability[i] > 0 ? s.samplingProbability[i] / total : 1.0 / k;
+            int target = (int) Math.max(floor, Math.min(settings.bufferCapacity, (long) (settings.bufferBudget * q)));
+            int current = s.bufferCapacity[i];
+            if (current == 0 || target > 1.5 * current || 1.5 * target < current) {
+                resizeBuffer(i, target);
+            }
+        }
+    }
+
+    /** A ring of a new capacity holding the newest min(size, capacity) examples, oldest first. */
+    private void resizeBuffer(int k, int capacity) {
+        int size = s.bufferSize[k];
+        int keep = Math.min(size, capacity);
+        int old = s.bufferCapacity[k];
+        DomainBuffer from = s.buffers[k];
+        DomainBuffer to = new DomainBuffer(capacity, dim);
+        for (int j = 0; j < keep; j++) {
+            int i = Math.floorMod(s.bufferNext[k] - keep + j, Math.max(old, 1));
+            System.arraycopy(from.x, i * dim, to.x, j * dim, dim);
+            to.y[j] = from.y[i];
+            to.weight[j] = from.weight[i];
+        }
+        s.buffers[k] = to;
+        markChanged(k);
+        s.bufferCapacity[k] = capacity;
+        s.bufferSize[k] = keep;
+        s.bufferNext[k] = keep % capacity;
     }
 
     private void solveFgls() {
@@ -538,12 +623,10 @@ public final class Trainer {
         s.gradientMean[k] = new WindowedMean();
         s.nonFiniteCount = Arrays.copyOf(s.nonFiniteCount, n);
         s.recentCount = Arrays.copyOf(s.recentCount, n);
-        s.bufferX = Arrays.copyOf(s.bufferX, n);
-        s.bufferX[k] = new double[settings.bufferCapacity * dim];
-        s.bufferY = Arrays.copyOf(s.bufferY, n);
-        s.bufferY[k] = new double[settings.bufferCapacity];
-        s.bufferWeight = Arrays.copyOf(s.bufferWeight, n);
-        s.bufferWeight[k] = new double[settings.bufferCapacity];
+        s.buffers = Arrays.copyOf(s.buffers, n);
+        s.buffers[k] = new DomainBuffer(0, dim);
+        markChanged(k);
+        s.bufferCapacity = Arrays.copyOf(s.bufferCapacity, n); // 0 until the weights give it its share
         s.bufferSize = Arrays.copyOf(s.bufferSize, n);
         s.bufferNext = Arrays.copyOf(s.bufferNext, n);
         s.statsCount = Arrays.copyOf(s.statsCount, n);

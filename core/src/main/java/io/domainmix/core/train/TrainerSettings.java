@@ -9,6 +9,8 @@ public final class TrainerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final long DEFAULT_MAX_STALENESS_STEPS = 100;
+    public static final long DEFAULT_BUFFER_BUDGET = 65_536;
+    public static final int DEFAULT_BUFFER_FLOOR = 16;
     public static final long DEFAULT_STATS_WINDOW_MAX = 4096;
     public static final int DEFAULT_ARRIVAL_MIX_WINDOW = 500;
     /** Upper bounds that keep the staleness histogram and the arrival ring small. */
@@ -21,8 +23,17 @@ public final class TrainerSettings implements Serializable {
     public int batchSize = 1;
     /** r: steps per arrival ratio; one step of B slots per B/r arrivals. */
     public double stepsPerArrival = 1.0;
-    /** R: newest examples kept per domain. */
+    /** R: the most examples kept for one domain. */
     public int bufferCapacity = 4096;
+    /**
+     * The examples kept for all domains together: each domain's ring holds about
+     * budget · p_k (its sampling probability) of its newest examples, at most R and at least
+     * {@link #bufferFloor} (less when many domains share the budget), so the trainer's memory
+     * is this budget plus O(K) small numbers, however many domains there are.
+     */
+    public long bufferBudget = DEFAULT_BUFFER_BUDGET;
+    /** The fewest examples a domain keeps while the budget allows it (budget / 2K when less). */
+    public int bufferFloor = DEFAULT_BUFFER_FLOOR;
     /** η₀; NaN selects the automatic rule η = c / max_k w_k·curvature_k. */
     public double stepSize = Double.NaN;
     /** c of the automatic step-size rule. */
@@ -71,6 +82,9 @@ public final class TrainerSettings implements Serializable {
         }
         if (bufferCapacity < 1) {
             throw new IllegalArgumentException("buffer capacity R must be >= 1: " + bufferCapacity);
+        }
+        if (bufferBudget < 1 || bufferFloor < 1) {
+            throw new IllegalArgumentException("buffer budget and floor must be >= 1: " + bufferBudget + ", " + bufferFloor);
         }
         if (!Double.isNaN(stepSize) && !(stepSize > 0 && Double.isFinite(stepSize))) {
             throw new IllegalArgumentException("step size must be finite and > 0 (or auto): " + stepSize);

@@ -57,10 +57,9 @@ public final class TrainerState {
     public int recentNext;
     public int recentFilled;
 
-    // per domain: ring buffers of the newest R examples
-    public double[][] bufferX = new double[0][];
-    public double[][] bufferY = new double[0][];
-    public double[][] bufferWeight = new double[0][];
+    // per domain: ring buffers of the newest examples, bufferCapacity[k] of them (a share of the budget)
+    public int[] bufferCapacity = new int[0];
+    public DomainBuffer[] buffers = new DomainBuffer[0];
     public int[] bufferSize = new int[0];
     public int[] bufferNext = new int[0];
 
@@ -76,6 +75,9 @@ public final class TrainerState {
     public double[] lossWeight = new double[0];
     public double[] samplingProbability = new double[0];
     public double[] importanceWeight = new double[0];
+    /** The arrival at which the weights were last recomputed, and whether a summary waits for it. */
+    public long weightsAt = -1;
+    public boolean weightsPending;
     /** η₀ in force (before the decay schedule) and the step size of the last step. */
     public double baseStepSize;
     public double stepSize;

@@ -25,9 +25,15 @@ class TrainerTest {
 
     /** A trainer whose buffers hold {@code n} examples of each domain and that has taken no step. */
     private static Trainer loadedTrainer(WeightSettings w, int n) {
+        return loadedTrainer(w, n, TrainerSettings.DEFAULT_BUFFER_BUDGET);
+    }
+
+    /** The same with an example budget that may give the domains rings of different sizes. */
+    private static Trainer loadedTrainer(WeightSettings w, int n, long budget) {
         TrainerSettings s = new TrainerSettings(LINEAR_SCALE.modelSpec(), w);
         s.stepsPerArrival = 1e-12; // fill the buffers without stepping
         s.bufferCapacity = n;
+        s.bufferBudget = budget;
         Trainer t = Trainer.create(s);
         GroundTruth truth = LINEAR_SCALE.groundTruth(1);
         Experiment.Arrivals arrivals = LINEAR_SCALE.arrivals(truth, 1);
@@ -40,6 +46,7 @@ class TrainerTest {
         }
         t.onDomainStats(stats[0].summary("d1"));
         t.onDomainStats(stats[1].summary("d2"));
+        t.applyPendingWeights();
         return t;
     }
 
@@ -66,7 +73,23 @@ class TrainerTest {
     @ParameterizedTest
     @MethodSource("policies")
     void importanceCorrectedGradientIsUnbiased(WeightSettings w) {
-        Trainer t = loadedTrainer(w, 200);
+        assertUnbiased(loadedTrainer(w, 200));
+    }
+
+    /** Issue 16: a shared budget gives the domains rings of different sizes; the correction stays exact. */
+    @Test
+    void importanceCorrectionStaysExactWithASharedBudget() {
+        Trainer t = loadedTrainer(staticPolicy(), 200, 120);
+        int[] capacity = t.state().bufferCapacity;
+        int d1 = java.util.List.of(t.domains()).indexOf("d1");
+        // p = (0.05, 0.95) of 120: d1 gets the floor min(16, 120 / 4) = 16, d2 114 (or the 120 it had
+        // alone: a ring is resized only when its share moves by more than half)
+        assertEquals(16, capacity[d1]);
+        assertTrue(capacity[1 - d1] == 114 || capacity[1 - d1] == 120, "d2: " + capacity[1 - d1]);
+        assertUnbiased(t);
+    }
+
+    private static void assertUnbiased(Trainer t) {
         TrainerState st = t.state();
         Model model = t.model();
         int p = model.parameterCount();
@@ -76,8 +99,8 @@ class TrainerTest {
         double[] share = st.share; // the shares the weights in force were computed with
         for (int k = 0; k < st.domains.length; k++) {
             for (int i = 0; i < st.bufferSize[k]; i++) {
-                System.arraycopy(st.bufferX[k], i * 5, x, 0, 5);
-                model.lossAndGradient(st.theta, x, st.bufferY[k][i], g);
+                System.arraycopy(st.buffers[k].x, i * 5, x, 0, 5);
+                model.lossAndGradient(st.theta, x, st.buffers[k].y[i], g);
                 for (int j = 0; j < p; j++) {
                     exact[j] += share[k] * st.lossWeight[k] * g[j] / st.bufferSize[k];
                 }
@@ -285,5 +308,130 @@ class TrainerTest {
                 assertEquals(seen.stream().filter(dk::equals).count() / (double) seen.size(), t.longRunShares()[k], 1e-12);
             }
         }
+    }
+
+    /**
+     * Issue 16: the buffers share one example budget, so 10,000 domains keep about the memory of
+     * 10 (counted as the numbers the state holds: every array element, 8 bytes or less each).
+     */
+    @Test
+    void tenThousandDomainsKeepAboutTheMemoryOfTen() {
+        long ten = stateNumbers(filledTrainer(10, 5_000));
+        long tenThousand = stateNumbers(filledTrainer(10_000, 10));
+        System.out.printf("trainer state numbers: 10 domains %,d, 10,000 domains %,d (x%.2f)%n", ten, tenThousand,
+                (double) tenThousand / ten);
+        assertTrue(tenThousand <= 3 * ten, ten + " vs " + tenThousand);
+    }
+
+    /** {@code k} domains of d = 20, {@code each} examples each, interleaved; no steps (the buffers are what grows). */
+    private static Trainer filledTrainer(int k, int each) {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(20, false), new WeightSettings());
+        s.stepsPerArrival = 1e-12;
+        Trainer t = Trainer.create(s);
+        double[] x = new double[20];
+        for (int i = 0; i < each; i++) {
+            for (int d = 0; d < k; d++) {
+                x[d % 20] = i;
+                t.onExample(new Example("d" + d, x.clone(), d));
+            }
+        }
+        return t;
+    }
+
+    private static long stateNumbers(Trainer t) {
+        long n = 0;
+        for (java.lang.reflect.Field f : TrainerState.class.getFields()) {
+            try {
+                n += numbers(f.get(t.state()));
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return n;
+    }
+
+    private static long numbers(Object v) throws IllegalAccessException {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Object[]) {
+            long n = 0;
+            for (Object o : (Object[]) v) {
+                n += 1 + numbers(o);
+            }
+            return n;
+        }
+        if (v.getClass().isArray()) {
+            return java.lang.reflect.Array.getLength(v);
+        }
+        if (v.getClass().getName().startsWith("io.domainmix")) {
+            long n = 0;
+            for (java.lang.reflect.Field f : v.getClass().getFields()) {
+                n += numbers(f.get(v));
+            }
+            return n;
+        }
+        return 1;
+    }
+
+    @Test
+    void aResizedRingKeepsItsNewestExamplesInOrder() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false),
+                new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.UNIFORM, ImportanceMode.CORRECTED));
+        s.stepsPerArrival = 1e-12;
+        s.bufferBudget = 100;
+        s.bufferFloor = 4;
+        Trainer t = Trainer.create(s);
+        for (int i = 0; i < 150; i++) {
+            t.onExample(new Example("a", new double[] {i}, i));
+        }
+        assertEquals(100, t.state().bufferCapacity[0], "alone, a domain gets the whole budget");
+        t.onExample(new Example("b", new double[] {-1}, -1)); // uniform sampling, p = (1/2, 1/2): a's ring shrinks to 50
+        TrainerState st = t.state();
+        assertEquals(50, st.bufferCapacity[0]);
+        assertEquals(50, st.bufferSize[0]);
+        java.util.List<Double> kept = new java.util.ArrayList<>();
+        for (int j = 0; j < 50; j++) {
+            kept.add(st.buffers[0].y[(st.bufferNext[0] + j) % 50]);
+        }
+        java.util.List<Double> newest = new java.util.ArrayList<>();
+        for (int i = 100; i < 150; i++) {
+            newest.add((double) i);
+        }
+        assertEquals(newest, kept, "the 50 newest, oldest first from the write position");
+    }
+
+    /** Issue 16: with K domains, summaries recompute the O(K) weights at most once per K arrivals. */
+    @Test
+    void summariesOfManyDomainsRecomputeTheWeightsAtMostOncePerKArrivals() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED));
+        s.stepsPerArrival = 1e-12;
+        Trainer t = Trainer.create(s);
+        for (int d = 0; d < 50; d++) {
+            t.onExample(new Example("d" + d, new double[] {1}, d));
+        }
+        long at = t.state().weightsAt; // the last new domain's arrival
+        for (int d = 0; d < 50; d++) {
+            io.domainmix.core.stats.DomainStats summary = new io.domainmix.core.stats.DomainStats();
+            summary.domain = "d" + d;
+            summary.count = 1;
+            t.onDomainStats(summary);
+        }
+        assertEquals(at, t.state().weightsAt, "no recomputation within K = 50 arrivals");
+        assertTrue(t.state().weightsPending);
+        for (int i = 0; i < 49; i++) {
+            t.onExample(new Example("d0", new double[] {1}, 0));
+        }
+        assertTrue(t.state().weightsPending);
+        t.onExample(new Example("d0", new double[] {1}, 0));
+        assertEquals(at + 50, t.state().weightsAt, "recomputed with the K-th arrival");
+        io.domainmix.core.stats.DomainStats again = new io.domainmix.core.stats.DomainStats();
+        again.domain = "d1";
+        again.count = 1;
+        t.onDomainStats(again);
+        assertTrue(t.state().weightsPending);
+        t.applyPendingWeights();
+        assertEquals(t.arrivals(), t.state().weightsAt);
     }
 }

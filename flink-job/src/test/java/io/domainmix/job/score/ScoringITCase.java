@@ -339,7 +339,9 @@ class ScoringITCase {
             send(p, t.snapshots, t.run, SnapshotRecord.write(v1, false));
             Map<String, Example> later = new HashMap<>();
             // requests sent until one is scored: the snapshot may reach the job after the next few requests
+            long deadline = System.nanoTime() + WAIT.toNanos();
             for (int i = 0; kafka().endOffset(t.predictions) == 0; i++) {
+                assertTrue(System.nanoTime() < deadline, "no prediction within " + WAIT.toSeconds() + " s of the snapshot");
                 Example e = request(rng, "later-" + i, false);
                 later.put(e.id, e);
                 send(p, t.requests, null, encode(e, false));

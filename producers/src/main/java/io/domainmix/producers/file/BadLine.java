@@ -9,7 +9,9 @@ public final class BadLine {
         NOT_A_NUMBER("not a number"),
         MISSING_LABEL("missing label"),
         MISSING_VALUE("missing value"),
-        MISSING_DOMAIN("missing domain");
+        MISSING_DOMAIN("missing domain"),
+        UNKNOWN_CATEGORY("unknown category"),
+        LABEL_NOT_POSITIVE("label not positive");
 
         private final String label;
 

@@ -16,6 +16,13 @@ import java.util.Set;
  * {@code NA, N/A, NaN, null, None, ?} (any case). A missing label or domain always skips the
  * record; a missing feature skips it ({@link MissingValues#SKIP}, the default) or is filled with
  * 0 or the column's mean.
+ *
+ * <p>Categorical columns are one-hot encoded after the numeric features, one column per
+ * category ({@code column=value}), categories in sorted order from a first pass over the whole
+ * file (so that every row of the file, training or held out, is encoded with the same columns).
+ * A missing categorical value skips the record under {@link MissingValues#SKIP}; under the
+ * other policies it is encoded as all zeros (no category). The label may be replaced by its
+ * natural logarithm ({@link LabelTransform#LOG}: a label ≤ 0 skips the record).
  */
 public final class ColumnMapping {
     /** What a missing feature value does. */
@@ -26,8 +33,34 @@ public final class ColumnMapping {
         MEAN;
 
         public static MissingValues parse(String s) {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            return parseOption(MissingValues.class, s, "missing-value policy");
         }
+    }
+
+    /** What is done to the label before it is sent. */
+    public enum LabelTransform {
+        NONE,
+        /** ln y; a label ≤ 0 skips its record. */
+        LOG,
+        /** (y − mean) / sd over the rows sent for training (needs a first pass). */
+        STANDARDIZE;
+
+        public static LabelTransform parse(String s) {
+            return parseOption(LabelTransform.class, s, "label transform");
+        }
+    }
+
+    /** An option value as one of an enum's constants, any case; else a message naming the allowed values. */
+    static <E extends Enum<E>> E parseOption(Class<E> type, String s, String what) {
+        String v = s.trim().toUpperCase(Locale.ROOT);
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(v)) {
+                return e;
+            }
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("unknown " + what + " '" + s + "'; allowed: " + String.join(", ", allowed));
     }
 
     /** Features are inferred from at most this many records at the start of the file. */
@@ -40,13 +73,26 @@ public final class ColumnMapping {
     private final String labelColumn;
     private final List<String> features;
     private final MissingValues missing;
+    private final Map<String, List<String>> categories;
+    private final LabelTransform labelTransform;
+    private final List<String> encodedFeatures;
 
     public ColumnMapping(String fileName, String domainColumn, String fixedDomain, String labelColumn,
             List<String> features, MissingValues missing) {
+        this(fileName, domainColumn, fixedDomain, labelColumn, features, missing, Map.of(), LabelTransform.NONE);
+    }
+
+    /**
+     * @param categories each categorical column with its categories in encoding order (the
+     *                   iteration order of the map is the order of the one-hot blocks)
+     */
+    public ColumnMapping(String fileName, String domainColumn, String fixedDomain, String labelColumn,
+            List<String> features, MissingValues missing, Map<String, List<String>> categories,
+            LabelTransform labelTransform) {
         if ((domainColumn == null) == (fixedDomain == null)) {
             throw new IllegalArgumentException("give either a domain column or a fixed domain name");
         }
-        if (features.isEmpty()) {
+        if (features.isEmpty() && categories.isEmpty()) {
             throw new IllegalArgumentException("no feature columns");
         }
         this.fileName = fileName;
@@ -55,6 +101,30 @@ public final class ColumnMapping {
         this.labelColumn = labelColumn;
         this.features = List.copyOf(features);
         this.missing = missing;
+        this.categories = new LinkedHashMap<>();
+        List<String> encoded = new ArrayList<>(features);
+        for (Map.Entry<String, List<String>> c : categories.entrySet()) {
+            this.categories.put(c.getKey(), List.copyOf(c.getValue()));
+            for (String v : c.getValue()) {
+                encoded.add(c.getKey() + "=" + v);
+            }
+        }
+        this.labelTransform = labelTransform;
+        this.encodedFeatures = List.copyOf(encoded);
+    }
+
+    /** The name of every entry of an example's x: the numeric features, then the one-hot columns. */
+    public List<String> encodedFeatures() {
+        return encodedFeatures;
+    }
+
+    /** The categorical columns and their categories, in encoding order. */
+    public Map<String, List<String>> categories() {
+        return categories;
+    }
+
+    public LabelTransform labelTransform() {
+        return labelTransform;
     }
 
     public List<String> features() {
@@ -163,8 +233,15 @@ public final class ColumnMapping {
             return bad(row, BadLine.Reason.NOT_A_NUMBER, "label column '" + labelColumn + "' is '"
                     + abbreviate(labelText) + "', not a finite number");
         }
-        double[] x = new double[features.size()];
-        for (int i = 0; i < x.length; i++) {
+        if (labelTransform == LabelTransform.LOG) {
+            if (!(y > 0)) {
+                return bad(row, BadLine.Reason.LABEL_NOT_POSITIVE, "label column '" + labelColumn + "' is "
+                        + abbreviate(labelText.trim()) + ": --label-transform log needs a positive label");
+            }
+            y = Math.log(y);
+        }
+        double[] x = new double[encodedFeatures.size()];
+        for (int i = 0; i < features.size(); i++) {
             String c = features.get(i);
             String v = f.get(c);
             if (isMissing(v)) {
@@ -185,6 +262,24 @@ public final class ColumnMapping {
                         + "', not a finite number");
             }
             x[i] = d;
+        }
+        int offset = features.size();
+        for (Map.Entry<String, List<String>> c : categories.entrySet()) {
+            String v = f.get(c.getKey());
+            List<String> levels = c.getValue();
+            if (isMissing(v)) {
+                if (missing == MissingValues.SKIP) {
+                    return bad(row, BadLine.Reason.MISSING_VALUE, "no value in categorical column '" + c.getKey() + "'");
+                }
+            } else {
+                int level = levels.indexOf(v.trim());
+                if (level < 0) {
+                    return bad(row, BadLine.Reason.UNKNOWN_CATEGORY, "categorical column '" + c.getKey() + "' is '"
+                            + abbreviate(v) + "', not one of its " + levels.size() + " categories");
+                }
+                x[offset + level] = 1.0;
+            }
+            offset += levels.size();
         }
         return new Converted(new Example(domain, x, y, 1.0, fileName + ":" + row.line(), Long.MIN_VALUE), null);
     }
@@ -238,6 +333,11 @@ public final class ColumnMapping {
         parts.put("domain", domainColumn != null ? "column " + domainColumn : "'" + fixedDomain + "' (fixed)");
         parts.put("label", labelColumn);
         parts.put(features.size() + (features.size() == 1 ? " feature" : " features"), String.join(", ", features));
+        categories.forEach((c, levels) -> parts.put("one-hot " + c, levels.size() + " categories: "
+                + String.join(", ", levels)));
+        if (labelTransform != LabelTransform.NONE) {
+            parts.put("label transform", labelTransform.name().toLowerCase(Locale.ROOT));
+        }
         StringBuilder b = new StringBuilder();
         parts.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append(": ").append(v));
         return b.toString();

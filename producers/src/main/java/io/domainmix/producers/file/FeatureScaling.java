@@ -6,6 +6,8 @@ import io.domainmix.core.stats.Welford;
  * Per-feature statistics from a first pass over the records that become examples, used to fill
  * missing values with the column mean and, optionally, to standardize every feature to mean 0
  * and variance 1: {@code x' = (x − mean) / sd}. A constant column (sd 0) is only centred.
+ * Only the leading {@code features} entries of x are touched: the one-hot columns after them
+ * are never missing and stay 0/1.
  */
 public final class FeatureScaling {
     private final Welford[] columns;
@@ -22,7 +24,7 @@ public final class FeatureScaling {
 
     /** Adds one record's features; NaN (a missing value) is left out of its column. */
     public void add(double[] x) {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < columns.length; i++) {
             if (!Double.isNaN(x[i])) {
                 columns[i].add(x[i]);
             }
@@ -43,7 +45,7 @@ public final class FeatureScaling {
 
     /** Fills missing values with the mean, then standardizes if asked; in place. */
     public void apply(double[] x) {
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < columns.length; i++) {
             double v = Double.isNaN(x[i]) ? mean[i] : x[i];
             x[i] = standardize ? (v - mean[i]) * scale[i] : v;
         }
