@@ -138,6 +138,7 @@ class ArrivalOrderITCase {
             args.addAll(List.of("--arrival-drift-ms", System.getProperty("arrival.drift")));
         }
         JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        createOutputTopics(options, run);
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
         t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
@@ -162,6 +163,12 @@ class ArrivalOrderITCase {
                     + "; at the source: " + runs(ArrivalRecorder.arrivals(run + "-source"), 40), e);
         }
         return run;
+    }
+
+    /** Creates the run's output topics and waits until the broker serves them (the job checks its access to them). */
+    static void createOutputTopics(JobOptions options, String run) throws Exception {
+        DomainMixJob.createOutputTopics(options);
+        TestKafka.readAll(run + "-snapshots");
     }
 
     /** Parallelism 2; a failure fails the test instead of restarting the job (the recorder would count twice). */
@@ -267,8 +274,7 @@ class ArrivalOrderITCase {
         List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true"));
         args.remove("--bounded");
         JobOptions options = JobOptions.parse(args.toArray(new String[0]));
-        DomainMixJob.createOutputTopics(options);
-        TestKafka.readAll(run + "-snapshots"); // waits until the new topic is served
+        createOutputTopics(options, run);
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
         t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
