@@ -41,7 +41,10 @@ public final class ArrivalAlignment {
                 ? new BacklogProgressTimestamps(backlog, drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG)
                 : new RecordTimestamps();
         long step = Math.max(1, drift.toMillis() / 4);
-        WatermarkStrategy<RawRecord> w = WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
+        long span = drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG;
+        // where a partition's clock starts: the backlog's virtual start, or (record time) the epoch
+        long start = order == ArrivalOrder.PROGRESS ? backlog.start(span) - 1 : 0;
+        WatermarkStrategy<RawRecord> w = WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step, start))
                 .withTimestampAssigner(timestamps);
         if (idle != null) {
             w = w.withIdleness(idle);

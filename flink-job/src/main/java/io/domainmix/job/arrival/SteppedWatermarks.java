@@ -11,14 +11,21 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * whole fetch past the limit before it is paused. Raising it on every record would also send a
  * watermark downstream for nearly every record, and each one flushes the batches of the exchange;
  * in steps of a quarter of the drift a partition overshoots the limit by at most a quarter.
+ *
+ * <p>Before its first record a partition's watermark is {@code start}: nothing is paused until
+ * every partition of a reader has a watermark, so without one the first partitions to be fetched
+ * would run a whole fetch ahead of those fetched last. With it, the partitions that have records
+ * wait at the start for the others' first records (or, unbounded, until an empty one is idle).
  */
 final class SteppedWatermarks<T> implements WatermarkGenerator<T> {
     private final long step;
+    private final long start;
     private long max = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
 
-    SteppedWatermarks(long step) {
+    SteppedWatermarks(long step, long start) {
         this.step = Math.max(1, step);
+        this.start = start;
     }
 
     @Override
@@ -35,7 +42,10 @@ final class SteppedWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        if (max != Long.MIN_VALUE && max - 1 > emitted) {
+        if (emitted == Long.MIN_VALUE && max == Long.MIN_VALUE) {
+            emitted = start;
+            output.emitWatermark(new Watermark(start));
+        } else if (max != Long.MIN_VALUE && max - 1 > emitted) {
             emitted = max - 1;
             output.emitWatermark(new Watermark(emitted));
         }

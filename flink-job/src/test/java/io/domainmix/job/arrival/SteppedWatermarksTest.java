@@ -27,7 +27,7 @@ class SteppedWatermarksTest {
 
     @Test
     void raisesTheWatermarkOncePerStepAsRecordsArrive() {
-        SteppedWatermarks<String> g = new SteppedWatermarks<>(25);
+        SteppedWatermarks<String> g = new SteppedWatermarks<>(25, 7);
         Recorded out = new Recorded();
         for (long t = 100; t <= 200; t++) {
             g.onEvent("r", t, out);
@@ -40,13 +40,14 @@ class SteppedWatermarksTest {
 
     @Test
     void thePeriodicEmitCatchesUpToTheNewestRecord() {
-        SteppedWatermarks<String> g = new SteppedWatermarks<>(25);
+        SteppedWatermarks<String> g = new SteppedWatermarks<>(25, 7);
         Recorded out = new Recorded();
         g.onPeriodicEmit(out);
-        assertEquals(List.of(), out.marks, "nothing before the first record");
+        g.onPeriodicEmit(out);
+        assertEquals(List.of(7L), out.marks, "the start, once, before the first record");
         g.onEvent("r", 110, out);
         g.onPeriodicEmit(out);
         g.onPeriodicEmit(out);
-        assertEquals(List.of(99L, 109L), out.marks);
+        assertEquals(List.of(7L, 99L, 109L), out.marks);
     }
 }
