@@ -73,6 +73,33 @@ public final class TopicCreation {
                 throw new TopicCreationException("cannot create Kafka topic '" + created.getKey() + "' within " + TIMEOUT_S + " s", e);
             }
         }
+        try {
+            awaitDescribed(admin, missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicCreationException("Kafka created " + missing.stream().map(NewTopic::name).toList()
+                    + " but does not describe them: " + KafkaErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Waits until the broker describes every one of {@code topics}: right after a creation the
+     * metadata may not have spread yet, and whatever uses a topic then hears "unknown topic".
+     */
+    public static void awaitDescribed(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A topic that could not be created, with a message that names it. */
