@@ -1,10 +1,19 @@
 package io.domainmix.cli;
 
+import io.domainmix.cli.broker.EmbeddedKafkaBroker;
+import io.domainmix.cli.demo.CheckpointDirectory;
+import io.domainmix.cli.demo.CheckpointWatch;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import java.net.URI;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = false, description = "Show the job's options and exit.")
     boolean help;
 
+    /** Where a local run checkpoints unless --checkpoint-dir says otherwise: beside the user's work, not in memory. */
+    static final Path DEFAULT_CHECKPOINT_DIR = Path.of("domainmix-work", "checkpoints");
+
     @Unmatched
     List<String> jobArguments = new ArrayList<>();
 
@@ -51,14 +63,50 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("(domainmix train --help lists the options)");
             return 2;
         }
-        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(webUiPort, parallelism);
+        if (!options.isSet(JobOptions.CHECKPOINT_DIR)) {
+            options = options.with(JobOptions.CHECKPOINT_DIR, DEFAULT_CHECKPOINT_DIR.toString());
+        }
+        String unwritable = unwritableLocalDirectory(options.get(JobOptions.CHECKPOINT_DIR));
+        if (unwritable != null) {
+            System.err.println("domainmix train: cannot write checkpoints to " + options.get(JobOptions.CHECKPOINT_DIR) + ": "
+                    + unwritable + "; set --checkpoint-dir to a directory you can write");
+            return 2;
+        }
+        int port = webUiPort != 0 ? webUiPort : EmbeddedKafkaBroker.freePort();
+        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(port, parallelism);
         DomainMixJob.buildKafka(env, options);
+        String checkpointDir = options.get(JobOptions.CHECKPOINT_DIR);
         System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "
-                + "http://127.0.0.1:" + webUiPort + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)
+                + "http://127.0.0.1:" + port + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)
                 + ", metrics: " + options.get(JobOptions.METRICS_TOPIC) + ", dead letters: "
-                + options.get(JobOptions.DEAD_LETTER_TOPIC) + ")");
-        env.execute(options.jobName());
+                + options.get(JobOptions.DEAD_LETTER_TOPIC) + "; checkpoints: " + checkpointDir + ")");
+        JobClient job = env.executeAsync(options.jobName());
+        try (CheckpointWatch watch = new CheckpointWatch(URI.create("http://127.0.0.1:" + port + "/"),
+                job.getJobID().toString(), checkpointDir, options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS),
+                System.out).start(Duration.ofSeconds(1))) {
+            try {
+                job.getJobExecutionResult().get();
+                CheckpointDirectory.removeWhenEmpty(checkpointDir, job.getJobID().toString(), Duration.ofSeconds(10));
+            } finally {
+                watch.poll(); // the numbers at the end, while the finished job's statistics are still served
+                System.out.println("domainmix train: checkpoints " + watch.summary());
+            }
+        }
         System.out.println("domainmix train: finished");
         return 0;
+    }
+
+    /** Why a {@code file:} checkpoint directory cannot be used, or null when it can (or is not local). */
+    static String unwritableLocalDirectory(String uri) {
+        if (!uri.startsWith("file:")) {
+            return null;
+        }
+        try {
+            Path dir = Path.of(URI.create(uri));
+            Files.createDirectories(dir);
+            return Files.isWritable(dir) ? null : "the directory is not writable";
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.domainmix.job.arrival.StartBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -17,8 +18,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -76,6 +79,12 @@ public final class DomainMixJob {
         }
         JobOptions options = JobOptions.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (options.get(JobOptions.CHECKPOINT_DIR).isEmpty()
+                && env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            System.err.println("domainmix: neither --checkpoint-dir nor the cluster's execution.checkpointing.dir is set, "
+                    + "so checkpoints go to the JobManager's memory, which holds at most 5 MB of state; "
+                    + "set --checkpoint-dir to a directory every JobManager and TaskManager can reach");
+        }
         buildKafka(env, options);
         JobExecutionResult result = env.execute(options.jobName());
         // `flink run -d` and REST submission return at once with a detached result that has no runtime
@@ -100,13 +109,38 @@ public final class DomainMixJob {
      * fail at once rather than silently checkpoint slowly and unportably; and object reuse, so
      * that chained operators hand records on instead of copying them (no function here keeps or
      * changes a record it has received or emitted).
+     *
+     * <p>Checkpoint storage and state backend: what the options give wins over the cluster's
+     * configuration, which wins over Flink's defaults (see {@link #checkpointConfiguration}).
      */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.enableCheckpointing(options.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         env.getConfig().enableObjectReuse();
-        Configuration conf = new Configuration();
+        Configuration conf = checkpointConfiguration(options);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(conf);
+    }
+
+    /**
+     * The job-level settings of checkpoints and state: file storage under {@code --checkpoint-dir}
+     * and the state backend of {@code --state-backend} when they are given (a job's settings
+     * override the cluster's), incremental checkpoints with RocksDB and ForSt, and how many
+     * checkpoints may fail in a row. A failed checkpoint costs nothing by itself: the next one
+     * includes everything; only a run of failures means the job cannot make progress safely.
+     */
+    public static Configuration checkpointConfiguration(JobOptions options) {
+        Configuration conf = new Configuration();
+        if (options.isSet(JobOptions.CHECKPOINT_DIR) && !options.get(JobOptions.CHECKPOINT_DIR).isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(JobOptions.CHECKPOINT_DIR));
+        }
+        if (options.isSet(JobOptions.STATE_BACKEND)) {
+            JobOptions.StateBackendKind backend = options.get(JobOptions.STATE_BACKEND);
+            conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName());
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.incremental());
+        }
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS));
+        return conf;
     }
 
     /**
@@ -245,15 +279,23 @@ public final class DomainMixJob {
      * dead letters carry topic, partition and offset, which identify duplicates.
      */
     public static Sinks kafkaSinks(JobOptions options) {
-        String runId = options.get(JobOptions.RUN_ID);
+        Properties large = options.kafkaProperties();
+        large.putIfAbsent("max.request.size", String.valueOf(LARGE_RECORD_BYTES));
+        String servers = options.get(JobOptions.BOOTSTRAP_SERVERS);
         return new Sinks(
-                sink(options, new JsonRecordSerializer<PublishedSnapshot>(options.get(JobOptions.SNAPSHOT_TOPIC),
+                atLeastOnceSink(servers, large, new JsonRecordSerializer<PublishedSnapshot>(options.get(JobOptions.SNAPSHOT_TOPIC),
                         s -> s.snapshot.runId, JobJson::snapshot)),
-                sink(options, new JsonRecordSerializer<MetricsRecord>(options.get(JobOptions.METRICS_TOPIC),
+                atLeastOnceSink(servers, large, new JsonRecordSerializer<MetricsRecord>(options.get(JobOptions.METRICS_TOPIC),
                         m -> m.runId, JobJson::metrics)),
                 sink(options, new JsonRecordSerializer<DeadLetter>(options.get(JobOptions.DEAD_LETTER_TOPIC),
                         d -> d.topic, JobJson::deadLetter)));
     }
+
+    /**
+     * Largest snapshot or metrics record: both carry a few numbers per domain, about 130 bytes of
+     * JSON a domain in a metrics record, so 10,000 domains are 1.3 MB, past Kafka's 1 MB default.
+     */
+    public static final int LARGE_RECORD_BYTES = 32 * 1024 * 1024;
 
     private static <T> Sink<T> sink(JobOptions options, JsonRecordSerializer<T> serializer) {
         return atLeastOnceSink(options.get(JobOptions.BOOTSTRAP_SERVERS), options.kafkaProperties(), serializer);
@@ -269,11 +311,12 @@ public final class DomainMixJob {
                 .build();
     }
 
-    /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each). */
+    /** Creates the snapshot, metrics and dead-letter topics that do not exist (one partition each; the first two take records up to {@link #LARGE_RECORD_BYTES}). */
     public static void createOutputTopics(JobOptions options) throws Exception {
         try (Admin admin = admin(options)) {
             TopicCreation.createMissing(admin, List.of(options.get(JobOptions.SNAPSHOT_TOPIC),
-                    options.get(JobOptions.METRICS_TOPIC), options.get(JobOptions.DEAD_LETTER_TOPIC)));
+                    options.get(JobOptions.METRICS_TOPIC)), Map.of("max.message.bytes", String.valueOf(LARGE_RECORD_BYTES)));
+            TopicCreation.createMissing(admin, List.of(options.get(JobOptions.DEAD_LETTER_TOPIC)));
         }
     }
 

@@ -195,6 +195,19 @@ public final class JobOptions implements Serializable {
                     + "checkpoint barrier or the end of input.");
     public static final Option<Long> CHECKPOINT_INTERVAL_MS = Option.of("checkpoint-interval-ms", "ms", 10_000L,
             v -> atLeast(parseLong(v), 10), "Checkpoint interval (exactly-once state).");
+    public static final Option<String> CHECKPOINT_DIR = Option.of("checkpoint-dir", "path|URI", "",
+            "(cluster's `execution.checkpointing.dir`; `domainmix train`: `domainmix-work/checkpoints`)",
+            JobOptions::checkpointDir,
+            "Where checkpoints are written, as files: a local path or a URI the cluster can write (`file:///`, `s3://`, ...). "
+                    + "Given here it wins over the cluster's setting; with neither, Flink keeps checkpoints in the "
+                    + "JobManager's memory, which holds at most 5 MB of state.");
+    public static final Option<StateBackendKind> STATE_BACKEND = Option.of("state-backend", "hashmap|rocksdb|forst",
+            StateBackendKind.HASHMAP, "(cluster's `state.backend.type`, else hashmap)", StateBackendKind::parse,
+            "Where keyed state lives between checkpoints: hashmap (JVM heap), rocksdb or forst (local disk; their "
+                    + "checkpoints are incremental). Given here it wins over the cluster's `state.backend.type`.");
+    public static final Option<Integer> TOLERABLE_FAILED_CHECKPOINTS = Option.of("tolerable-failed-checkpoints", "int", 3,
+            v -> atLeast(parseInt(v), 0), "Checkpoints that may fail in a row before the job restarts from its last "
+                    + "completed one (a completed checkpoint resets the count).");
     public static final Option<String> RUN_ID = Option.of("run-id", "string", "domainmix", JobOptions::runId,
             "Names the training run: snapshots and metrics carry it; the job reads back only its own snapshots.");
     public static final Option<String> JOB_NAME = Option.of("job-name", "string", "", "`domainmix <run-id>`",
@@ -222,7 +235,7 @@ public final class JobOptions implements Serializable {
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
-            CHECKPOINT_INTERVAL_MS, RUN_ID, JOB_NAME,
+            CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, STATE_BACKEND, TOLERABLE_FAILED_CHECKPOINTS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
 
     /** Where a fresh job starts reading its example topics. */
@@ -240,6 +253,25 @@ public final class JobOptions implements Serializable {
                 case COMMITTED: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 default: return OffsetsInitializer.earliest();
             }
+        }
+    }
+
+    /** Flink's state backends, by the name {@code state.backend.type} knows them. */
+    public enum StateBackendKind {
+        HASHMAP, ROCKSDB, FORST;
+
+        static StateBackendKind parse(String s) {
+            return enumValue(StateBackendKind.class, s);
+        }
+
+        /** The value of Flink's {@code state.backend.type}. */
+        public String flinkName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the backend writes incremental checkpoints (only what changed since the last one). */
+        public boolean incremental() {
+            return this != HASHMAP;
         }
     }
 
@@ -472,6 +504,21 @@ public final class JobOptions implements Serializable {
             return s;
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("not a regular expression: " + e.getDescription());
+        }
+    }
+
+    /** A path becomes a {@code file://} URI; a URI with a scheme is taken as it is. */
+    private static String checkpointDir(String s) {
+        if (s.isEmpty()) {
+            return s;
+        }
+        if (s.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+            return s;
+        }
+        try {
+            return java.nio.file.Path.of(s).toAbsolutePath().normalize().toUri().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a path or URI: " + e.getMessage());
         }
     }
 

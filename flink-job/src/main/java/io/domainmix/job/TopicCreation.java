@@ -32,6 +32,12 @@ public final class TopicCreation {
      * @throws TopicCreationException naming the topic that could not be created, and why
      */
     public static void createMissing(Admin admin, Collection<String> topics) throws InterruptedException {
+        createMissing(admin, topics, Map.of());
+    }
+
+    /** As {@link #createMissing(Admin, Collection)}, each new topic with the given topic configs. */
+    public static void createMissing(Admin admin, Collection<String> topics, Map<String, String> configs)
+            throws InterruptedException {
         Set<String> existing;
         try {
             existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -43,7 +49,7 @@ public final class TopicCreation {
         List<NewTopic> missing = new ArrayList<>();
         for (String t : topics) {
             if (!existing.contains(t)) {
-                missing.add(new NewTopic(t, Optional.of(1), Optional.empty()));
+                missing.add(new NewTopic(t, Optional.of(1), Optional.empty()).configs(configs));
             }
         }
         if (missing.isEmpty()) {
@@ -65,6 +71,33 @@ public final class TopicCreation {
                 }
             } catch (TimeoutException e) {
                 throw new TopicCreationException("cannot create Kafka topic '" + created.getKey() + "' within " + TIMEOUT_S + " s", e);
+            }
+        }
+        try {
+            awaitDescribed(admin, missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicCreationException("Kafka created " + missing.stream().map(NewTopic::name).toList()
+                    + " but does not describe them: " + KafkaErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Waits until the broker describes every one of {@code topics}: right after a creation the
+     * metadata may not have spread yet, and whatever uses a topic then hears "unknown topic".
+     */
+    public static void awaitDescribed(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
             }
         }
     }

@@ -14,7 +14,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * trainer's input is (keyed by run, one subtask), for tests on the MiniCluster of this JVM.
  */
 final class ArrivalRecorder implements Sink<TrainerInput> {
-    /** Diagnostic: the order examples leave validation (chained to the source). */
+    /** The order examples leave validation, chained to the source: where the pacing acts. */
     static final class AtSource implements Sink<io.domainmix.core.data.Example> {
         private static final long serialVersionUID = 1L;
         private final String name;

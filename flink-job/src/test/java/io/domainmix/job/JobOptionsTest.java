@@ -128,6 +128,31 @@ class JobOptionsTest {
         assertError("either --topics or --topic-pattern", "--topics", "a", "--topic-pattern", "b.*");
         assertError("--kafka-property 'novalue': expected key=value", "--kafka-property", "novalue");
         assertError("--run-id 'a b': allowed: 1 to 200 of letters", "--run-id", "a b");
+        assertError("--state-backend 'memory': allowed: hashmap, rocksdb, forst", "--state-backend", "memory");
+        assertError("--tolerable-failed-checkpoints '-1': allowed: an integer >= 0", "--tolerable-failed-checkpoints", "-1");
+    }
+
+    @Test
+    void checkpointSettingsGivenOverrideTheClusterAndOthersAreLeftToIt() {
+        org.apache.flink.configuration.Configuration none = DomainMixJob.checkpointConfiguration(JobOptions.defaults());
+        assertFalse(none.containsKey("state.backend.type"), "no backend given: the cluster's applies");
+        assertFalse(none.containsKey("execution.checkpointing.dir"), "no directory given: the cluster's applies");
+        assertEquals("3", none.toMap().get("execution.checkpointing.tolerable-failed-checkpoints"));
+
+        org.apache.flink.configuration.Configuration rocks = DomainMixJob.checkpointConfiguration(JobOptions.parse(
+                "--state-backend", "rocksdb", "--checkpoint-dir", "s3://bucket/ck", "--tolerable-failed-checkpoints", "5"));
+        assertEquals("rocksdb", rocks.toMap().get("state.backend.type"));
+        assertEquals("true", rocks.toMap().get("execution.checkpointing.incremental"));
+        assertEquals("filesystem", rocks.toMap().get("execution.checkpointing.storage"));
+        assertEquals("s3://bucket/ck", rocks.toMap().get("execution.checkpointing.dir"));
+        assertEquals("5", rocks.toMap().get("execution.checkpointing.tolerable-failed-checkpoints"));
+
+        org.apache.flink.configuration.Configuration heap = DomainMixJob.checkpointConfiguration(JobOptions.parse(
+                "--state-backend", "hashmap", "--checkpoint-dir", "relative/ck"));
+        assertEquals("hashmap", heap.toMap().get("state.backend.type"));
+        assertEquals("false", heap.toMap().get("execution.checkpointing.incremental"));
+        String dir = heap.toMap().get("execution.checkpointing.dir");
+        assertTrue(dir.startsWith("file:/") && dir.endsWith("/relative/ck"), "a path becomes an absolute file URI: " + dir);
     }
 
     private static void assertError(String expected, String... args) {

@@ -13,14 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,38 +32,6 @@ class RecoveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger COMPLETED_CHECKPOINTS = new AtomicInteger();
-
-    /** Throws once, after a checkpoint has completed and this subtask has passed on enough records. */
-    static final class FailOnce implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
-        private final long after;
-        private long seen;
-
-        FailOnce(long after) {
-            this.after = after;
-        }
-
-        @Override
-        public RawRecord map(RawRecord r) throws Exception {
-            seen++;
-            if (!FAILED.get()) {
-                if (seen % 2000 == 0) {
-                    Thread.sleep(20); // slow the first attempt so that checkpoints complete mid-stream
-                }
-                if (seen >= after && COMPLETED_CHECKPOINTS.get() >= 1 && FAILED.compareAndSet(false, true)) {
-                    throw new IllegalStateException("injected failure after " + seen + " records");
-                }
-            }
-            return r;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            COMPLETED_CHECKPOINTS.incrementAndGet();
-        }
-    }
 
     /** A GET on the MiniCluster's REST API (the web UI's), as JSON. */
     private static JsonNode rest(String path) throws Exception {
@@ -91,20 +54,18 @@ class RecoveryITCase {
         JobOptions options = JobOptions.parse(JobRuns.options(prefix, run, "--loss-weights", "erma", "--sampling", "va",
                 "--checkpoint-interval-ms", "500").toArray(new String[0]));
 
+        FailOnceAfterCheckpoint.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        env.configure(conf);
+        FailOnceAfterCheckpoint.restartTwice(env);
         DomainMixJob.createOutputTopics(options);
         DomainMixJob.configure(env, options);
-        DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options).map(new FailOnce(40_000)).name("fail once");
+        DataStream<RawRecord> records = DomainMixJob.kafkaRecords(env, options)
+                .map(new FailOnceAfterCheckpoint(40_000, 2000, 20)).name("fail once");
         DomainMixJob.build(options, records, DomainMixJob.kafkaSinks(options));
         JobExecutionResult result = env.execute(options.jobName());
 
-        assertTrue(FAILED.get(), "the failure was injected");
+        assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
         // What Flink itself recorded: exactly one failure (the injected one), and one restore from
         // a completed checkpoint rather than a restart from the beginning of the topics.
         JsonNode exceptions = rest("/jobs/" + result.getJobID() + "/exceptions");
@@ -129,7 +90,7 @@ class RecoveryITCase {
         double reference = JobRuns.simulatorError("linear-noise", "erma+va", total, 4);
         double ratio = JobRuns.lossWeight(last, "d1") / JobRuns.lossWeight(last, "d2");
         System.out.printf("recovery erma+va: job error %.5f, simulator mean error %.5f (x%.3f), lambda1/lambda2 %.2f, "
-                + "checkpoints completed %d%n", error, reference, error / reference, ratio, COMPLETED_CHECKPOINTS.get());
+                + "checkpoints completed %d%n", error, reference, error / reference, ratio, FailOnceAfterCheckpoint.COMPLETED_CHECKPOINTS.get());
         assertTrue(error <= 1.3 * reference, "job error " + error + " vs simulator " + reference);
         assertTrue(Math.abs(ratio - 20) <= 0.2 * 20, "lambda1/lambda2 = " + ratio);
     }

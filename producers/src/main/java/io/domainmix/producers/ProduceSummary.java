@@ -71,7 +71,12 @@ public final class ProduceSummary {
         StringBuilder b = new StringBuilder(source).append(": ");
         long total = deliveredTotal();
         b.append(total).append(total == 1 ? " example" : " examples").append(" delivered");
-        if (!delivered.isEmpty()) {
+        if (delivered.size() > ProgressDisplay.LISTED_DOMAINS) {
+            long least = delivered.values().stream().mapToLong(Long::longValue).min().orElse(0);
+            long most = delivered.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            b.append(" (").append(delivered.size()).append(" domains, ").append(least)
+                    .append(least == most ? " each)" : " to " + most + " each)");
+        } else if (!delivered.isEmpty()) {
             b.append(" (");
             boolean first = true;
             for (Map.Entry<String, Long> e : delivered.entrySet()) {

@@ -52,6 +52,9 @@ public final class ProgressDisplay implements AutoCloseable {
      * @param targetOf the planned count of a domain, or null when unknown/unbounded
      * @param extra a status line to add (e.g. skipped lines), or a supplier of null
      */
+    /** Above this many domains, progress is one summary line. */
+    static final int LISTED_DOMAINS = 20;
+
     public ProgressDisplay(DeliveryCounters counters, Function<String, Long> targetOf, Supplier<String> extra,
             PrintStream out, Mode mode, Duration interval) {
         this.counters = counters;
@@ -81,6 +84,10 @@ public final class ProgressDisplay implements AutoCloseable {
         double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
         lastNanos = now;
         List<DeliveryCounters.Domain> domains = counters.domains();
+        if (domains.size() > LISTED_DOMAINS) {
+            showSummary(domains, seconds);
+            return;
+        }
         if (mode == Mode.TERMINAL) {
             StringBuilder b = new StringBuilder();
             if (linesDrawn > 0) {
@@ -123,6 +130,39 @@ public final class ProgressDisplay implements AutoCloseable {
             }
             out.println(b);
         }
+        out.flush();
+    }
+
+    /** One line for all domains: a line per domain helps no one once there are hundreds. */
+    private void showSummary(List<DeliveryCounters.Domain> domains, double seconds) {
+        long total = 0;
+        long target = 0;
+        boolean bounded = true;
+        int done = 0;
+        for (DeliveryCounters.Domain d : domains) {
+            Long t = targetOf.apply(d.name());
+            long acked = d.acked();
+            total += acked;
+            if (t == null) {
+                bounded = false;
+            } else {
+                target += t;
+                done += acked >= t ? 1 : 0;
+            }
+        }
+        Long before = lastAcked.put("", total);
+        double rate = (total - (before == null ? 0 : before)) / seconds;
+        StringBuilder b = new StringBuilder(LocalTime.now().format(CLOCK)).append(" progress: ").append(domains.size())
+                .append(" domains, delivered ").append(total);
+        if (bounded) {
+            b.append(" of ").append(target).append(", ").append(done).append(" domains done");
+        }
+        b.append(String.format(Locale.ROOT, " (%.0f/s)", rate));
+        String x = extra.get();
+        if (x != null) {
+            b.append("; ").append(x);
+        }
+        out.println(b);
         out.flush();
     }
 

@@ -138,6 +138,41 @@ public final class SyntheticPlan {
         return new SyntheticPlan(name, model, dimension, seed, plans);
     }
 
+    /** The label-noise variances of {@link #ofNoiseLevels}: six, geometric from 0.5 to 20. */
+    public static final double[] NOISE_LEVELS = noiseLevels(0.5, 20, 6);
+
+    /**
+     * {@code k} domains {@code d1 .. dk} (zero-padded, so that names sort in order), x ~ N(0, I),
+     * with label-noise variances cycling through {@link #NOISE_LEVELS}: domain i has
+     * σ² = NOISE_LEVELS[(i − 1) mod 6]. The way to try many domains in one shared topic.
+     */
+    public static SyntheticPlan ofNoiseLevels(String name, ModelType model, int dimension, long seed, int k,
+                                              double rate, long count) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--many-domains must be >= 1: " + k);
+        }
+        if (model == ModelType.LOGISTIC) {
+            throw new IllegalArgumentException("--many-domains sets label-noise variances, which need a real-valued "
+                    + "model: --model linear or mlp");
+        }
+        int width = String.valueOf(k).length();
+        List<DomainPlan> plans = new ArrayList<>(k);
+        for (int i = 1; i <= k; i++) {
+            String domain = String.format(Locale.ROOT, "d%0" + width + "d", i);
+            plans.add(new DomainPlan(DomainSpec.regression(domain, 1.0, NOISE_LEVELS[(i - 1) % NOISE_LEVELS.length]),
+                    rate, count, 0.0));
+        }
+        return new SyntheticPlan(name, model, dimension, seed, plans);
+    }
+
+    private static double[] noiseLevels(double lowest, double highest, int levels) {
+        double[] v = new double[levels];
+        for (int j = 0; j < levels; j++) {
+            v[j] = lowest * Math.pow(highest / lowest, j / (double) (levels - 1));
+        }
+        return v;
+    }
+
     /**
      * This plan with {@code --domain} options applied: an option whose name matches a domain
      * replaces the keys it gives; any other option adds a domain.

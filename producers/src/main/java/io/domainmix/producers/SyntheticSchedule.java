@@ -1,6 +1,8 @@
 package io.domainmix.producers;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * Decides which domain emits next: the one whose next example is due first, each domain paced
@@ -11,6 +13,12 @@ public final class SyntheticSchedule {
     private final List<DomainPlan> plans;
     private final RateLimiter[] limiters;
     private final long[] emitted;
+    /**
+     * The domains not finished, first due first (ties: fewest emitted, then plan order). A
+     * domain's due time changes only when it emits, so only that domain moves: choosing the next
+     * one costs O(log K), which is what lets one producer drive thousands of domains.
+     */
+    private final PriorityQueue<Integer> queue;
 
     public SyntheticSchedule(List<DomainPlan> plans, long startNanos) {
         this.plans = List.copyOf(plans);
@@ -20,6 +28,15 @@ public final class SyntheticSchedule {
             long start = startNanos + Math.round(plans.get(i).delaySeconds() * 1e9);
             limiters[i] = new RateLimiter(plans.get(i).rate(), start);
         }
+        this.queue = new PriorityQueue<>(Math.max(1, plans.size()), Comparator
+                .<Integer>comparingLong(i -> limiters[i].nextDueNanos())
+                .thenComparingLong(i -> emitted[i])
+                .thenComparingInt(i -> i));
+        for (int i = 0; i < limiters.length; i++) {
+            if (!finished(i)) {
+                queue.add(i);
+            }
+        }
     }
 
     /**
@@ -27,22 +44,8 @@ public final class SyntheticSchedule {
      * count. Ties go to the domain that has emitted fewest, which interleaves unlimited domains.
      */
     public int nextDomain() {
-        int best = -1;
-        for (int i = 0; i < limiters.length; i++) {
-            if (finished(i)) {
-                continue;
-            }
-            if (best < 0) {
-                best = i;
-                continue;
-            }
-            long due = limiters[i].nextDueNanos();
-            long bestDue = limiters[best].nextDueNanos();
-            if (due < bestDue || (due == bestDue && emitted[i] < emitted[best])) {
-                best = i;
-            }
-        }
-        return best;
+        Integer next = queue.peek();
+        return next == null ? -1 : next;
     }
 
     public long dueNanos(int domain) {
@@ -51,8 +54,14 @@ public final class SyntheticSchedule {
 
     /** Records that {@code domain} emitted one example at {@code nowNanos}. */
     public void emitted(int domain, long nowNanos) {
+        Integer head = queue.peek();
+        // the producer emits the domain it was given, the head: O(log K); any other is searched for
+        boolean queued = head != null && head == domain ? queue.poll() != null : queue.remove(domain);
         limiters[domain].take(nowNanos);
         emitted[domain]++;
+        if (queued && !finished(domain)) {
+            queue.add(domain);
+        }
     }
 
     public long emitted(int domain) {

@@ -138,6 +138,31 @@ class SyntheticPlanTest {
     }
 
     @Test
+    void manyDomainsCycleThroughSixNoiseLevelsFromHalfToTwenty() {
+        SyntheticPlan plan = SyntheticPlan.ofNoiseLevels("many", io.domainmix.core.model.ModelType.LINEAR, 20, 7, 1000,
+                0, 200);
+        assertEquals(1000, plan.domains().size());
+        assertEquals("d0001", plan.domains().get(0).name());
+        assertEquals("d1000", plan.domains().get(999).name());
+        assertEquals(200_000, plan.totalCount());
+        double[] levels = SyntheticPlan.NOISE_LEVELS;
+        assertEquals(6, levels.length);
+        assertEquals(0.5, levels[0], 1e-12);
+        assertEquals(20, levels[5], 1e-12);
+        for (int j = 1; j < 6; j++) {
+            assertEquals(Math.pow(40, 0.2), levels[j] / levels[j - 1], 1e-12, "geometric spacing");
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(levels[i % 6], plan.domains().get(i).spec().noiseVariance(), 0.0, plan.domains().get(i).name());
+            assertEquals(1.0, plan.domains().get(i).spec().featureScale(), 0.0);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SyntheticPlan.ofNoiseLevels(
+                "many", io.domainmix.core.model.ModelType.LOGISTIC, 20, 7, 10, 0, 200));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SyntheticPlan.ofNoiseLevels(
+                "many", io.domainmix.core.model.ModelType.LINEAR, 20, 7, 0, 0, 200));
+    }
+
+    @Test
     void offsetNoiseExperimentProducesTheCoreSettingWithItsLabelOffset() {
         SyntheticPlan plan = SyntheticPlan.ofExperiment("offset-noise", 2, 3, 1000, 4000);
         io.domainmix.core.synth.Experiment core = io.domainmix.core.synth.Experiment.named("offset-noise", 2);

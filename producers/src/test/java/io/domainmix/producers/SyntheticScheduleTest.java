@@ -96,4 +96,51 @@ class SyntheticScheduleTest {
         assertEquals(1000, n[1], 2, "paced domain in 1 s");
         assertTrue(n[0] > 90_000, "the unlimited domain uses the rest: " + n[0]);
     }
+
+    /**
+     * The order of a plain scan over every domain (the rule the class documents: first due, then
+     * fewest emitted, then plan order), against which the queue is checked.
+     */
+    private static int scan(List<DomainPlan> plans, RateLimiter[] limiters, long[] emitted) {
+        int best = -1;
+        for (int i = 0; i < plans.size(); i++) {
+            if (plans.get(i).bounded() && emitted[i] >= plans.get(i).count()) {
+                continue;
+            }
+            if (best < 0 || limiters[i].nextDueNanos() < limiters[best].nextDueNanos()
+                    || (limiters[i].nextDueNanos() == limiters[best].nextDueNanos() && emitted[i] < emitted[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void manyDomainsComeInTheOrderOfAPlainScan() {
+        java.util.Random random = new java.util.Random(11);
+        List<DomainPlan> plans = new java.util.ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            double rate = k % 3 == 0 ? 0 : 50 + random.nextInt(500);
+            plans.add(plan("d" + k, rate, 1 + random.nextInt(40), k % 7 == 0 ? random.nextDouble() : 0));
+        }
+        SyntheticSchedule s = new SyntheticSchedule(plans, 0);
+        RateLimiter[] limiters = new RateLimiter[plans.size()];
+        for (int k = 0; k < limiters.length; k++) {
+            limiters[k] = new RateLimiter(plans.get(k).rate(), Math.round(plans.get(k).delaySeconds() * 1e9));
+        }
+        long[] emitted = new long[plans.size()];
+        long now = 0;
+        int steps = 0;
+        int i;
+        while ((i = s.nextDomain()) >= 0) {
+            assertEquals(scan(plans, limiters, emitted), i, "step " + steps);
+            now = Math.max(now, s.dueNanos(i)) + random.nextInt(1000);
+            s.emitted(i, now);
+            limiters[i].take(now);
+            emitted[i]++;
+            steps++;
+        }
+        assertEquals(-1, scan(plans, limiters, emitted));
+        assertEquals(plans.stream().mapToLong(DomainPlan::count).sum(), steps);
+    }
 }

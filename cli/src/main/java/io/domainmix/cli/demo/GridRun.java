@@ -27,7 +27,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.util.SerializedThrowable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The policy grid trained on data that is already in Kafka: every policy as a bounded Flink job
@@ -117,6 +116,8 @@ public abstract class GridRun {
             LocalFlinkCluster.Submitted job = cluster.submit(graph);
             JobResult result = job.result().get();
             if (result.isSuccess()) {
+                CheckpointDirectory.removeWhenEmpty(options.get(JobOptions.CHECKPOINT_DIR), job.id().toString(),
+                        java.time.Duration.ofSeconds(10));
                 r.finished();
             } else {
                 r.failed(result.getSerializedThrowable().map(GridRun::rootMessage).orElse("the job failed"));
@@ -147,7 +148,9 @@ public abstract class GridRun {
                 "--sampling", p.sampling().optionName(),
                 "--importance", p.mode().optionName(),
                 "--seed", String.valueOf(seed),
-                "--statistics-parallelism", String.valueOf(jobParallelism)));
+                "--statistics-parallelism", String.valueOf(jobParallelism),
+                // files, never the JobManager's memory, which holds 5 MB of state at most
+                "--checkpoint-dir", outDir.resolve("checkpoints").toAbsolutePath().toString()));
         args.addAll(kafka.jobArguments());
         return args;
     }
@@ -160,26 +163,7 @@ public abstract class GridRun {
                 topics.addAll(List.of(r.snapshotTopic(), r.metricsTopic(), r.deadLetterTopic()));
             }
             TopicCreation.createMissing(admin, topics);
-            awaitMetadata(admin, topics);
-        }
-    }
-
-    /**
-     * Waits until the broker describes every new topic: a job started right after the creation
-     * checks its access to them and, while the metadata has not spread, hears "unknown topic".
-     */
-    private static void awaitMetadata(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
+            TopicCreation.awaitDescribed(admin, topics);
         }
     }
 

@@ -29,8 +29,12 @@ import picocli.CommandLine.Spec;
             "  domainmix produce synthetic --experiment linear-noise --rate 500 --count 20000",
             "  domainmix produce synthetic --domain name=a,scale=1,noise=1 --domain name=b,noise=20,rate=200,delay=30",
             "  domainmix produce synthetic --spec domains.yaml --seed 7",
+            "  domainmix produce synthetic --many-domains 1000 --count 200 --rate 0 --topic examples --partitions 8",
             ""})
 public final class SyntheticProduceCommand implements Callable<Integer> {
+    /** Domains listed one by one at the start; thousands of lines would bury everything else. */
+    private static final int LISTED_DOMAINS = 20;
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +50,11 @@ public final class SyntheticProduceCommand implements Callable<Integer> {
     @Option(names = {"-d", "--domain"}, paramLabel = "name=N,scale=C,noise=S2,flip=Q,rate=R,count=K,delay=SEC",
             description = "A domain (repeatable). With --experiment or --spec, one with the same name changes that domain's given keys.")
     List<String> domains = new ArrayList<>();
+
+    @Option(names = "--many-domains", paramLabel = "K",
+            description = "K domains d1..dK, x ~ N(0, I), label-noise variances cycling through six levels from 0.5 to 20 "
+                    + "(0.5, 1.05, 2.19, 4.57, 9.56, 20); with --topic, all in one shared topic.")
+    Integer manyDomains;
 
     @Option(names = "--model", paramLabel = "KIND", defaultValue = "linear",
             description = "Label model for --domain-only runs: linear, logistic or mlp (default: ${DEFAULT-VALUE}).")
@@ -104,7 +113,13 @@ public final class SyntheticProduceCommand implements Callable<Integer> {
             if (experiment != null && specFile != null) {
                 throw new IllegalArgumentException("give --experiment or --spec, not both (a spec file may name an experiment)");
             }
-            if (specFile != null) {
+            if (manyDomains != null && (experiment != null || specFile != null)) {
+                throw new IllegalArgumentException("give --many-domains alone, not with --experiment or --spec");
+            }
+            if (manyDomains != null) {
+                plan = SyntheticPlan.ofNoiseLevels("many-domains-" + manyDomains, ModelType.parse(model), dimension,
+                        seed != null ? seed : defaultSeed, manyDomains, rate, count).withDomainOptions(domains, rate, count);
+            } else if (specFile != null) {
                 plan = SyntheticPlan.fromFile(specFile, seed, defaultSeed, dimension, rate, count)
                         .withDomainOptions(domains, rate, count);
             } else if (experiment != null) {
@@ -133,7 +148,12 @@ public final class SyntheticProduceCommand implements Callable<Integer> {
         Path truth = noTruthFile ? null : truthFile != null ? truthFile : Path.of(plan.name() + "-truth.json");
         System.err.println("producing " + plan.name() + " (" + plan.modelType().optionName() + ", d=" + plan.dimension()
                 + ", seed " + plan.seed() + ") to " + kafka.bootstrapServers + ":");
+        int listed = 0;
         for (DomainPlan d : plan.domains()) {
+            if (listed++ == LISTED_DOMAINS) {
+                System.err.println("  ... and " + (plan.domains().size() - LISTED_DOMAINS) + " more domains");
+                break;
+            }
             System.err.println("  " + d + " -> " + layout.topicFor(d.name()));
         }
         if (truth != null || truthTopicName != null) {

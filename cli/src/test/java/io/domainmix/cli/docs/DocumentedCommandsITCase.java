@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,13 +48,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Scaling down: counts and example numbers are made small, delays and rates 0, seeds 1;
  * {@code train} gets {@code --bounded}, {@code demo} fewer examples and one policy. Files the
  * documents take from elsewhere ({@code data.csv}, {@code package/data/cars.json}) are written
- * here with the columns the documents name.
+ * here with the columns the documents name; the sensor table is the excerpt in the test
+ * resources.
  */
 class DocumentedCommandsITCase {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<String> DOCUMENTS = List.of("README.md", "cli/DEMO.md", "producers/README.md");
     /** The order a reader follows: a broker, data in it, training on it, then reports of the training. */
     private static final List<String> ORDER = List.of("broker", "produce", "simulate", "train", "score", "demo", "report");
+    /** Where the scaled-down {@code demo --data} writes its split, records and report. */
+    private static final String DATA_DEMO_OUT = "domainmix-demo-data";
     /** Requests sent to the scoring job, each to be answered with one prediction. */
     private static final int REQUESTS = 5;
 
@@ -207,7 +211,10 @@ class DocumentedCommandsITCase {
         switch (out.get(0)) {
             case "train" -> out.addAll(List.of("--bounded", "--web-ui-port", "0"));
             case "demo" -> {
-                if (!out.contains("--examples")) {
+                if (out.contains("--data")) {
+                    // its own output directory, so that the synthetic demo's records stay apart
+                    out.addAll(List.of("--out", DATA_DEMO_OUT));
+                } else if (!out.contains("--examples")) {
                     out.addAll(List.of("--examples", "2000"));
                 }
                 out.addAll(List.of("--policies", "erma+va", "--plain"));
@@ -263,17 +270,40 @@ class DocumentedCommandsITCase {
                         + Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    /** {@code <run>} in a document: a run the demo saved the records of. */
+    /**
+     * {@code <run>} in a document: a run the demo saved the records of. Under
+     * {@code domainmix-demo/} it is the synthetic demo's; alone, it is one of {@code demo --data}'s,
+     * whose records (and split, for {@code --holdout domainmix-split}) are copied here first, as
+     * a reader redoing that report would have them.
+     */
     private String withRunId(String arg) {
         if (!arg.contains("<run>")) {
             return arg;
         }
-        try (Stream<Path> records = Files.list(work.resolve("domainmix-demo/records"))) {
-            String file = records.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".snapshots.jsonl"))
-                    .sorted().findFirst().orElseThrow(() -> new AssertionError("the demo saved no records"));
-            return arg.replace("<run>", file.substring(0, file.length() - ".snapshots.jsonl".length()));
+        boolean dataDemo = !arg.contains("/");
+        Path records = work.resolve(dataDemo ? DATA_DEMO_OUT + "/records" : "domainmix-demo/records");
+        try (Stream<Path> files = Files.list(records)) {
+            String file = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".snapshots.jsonl"))
+                    .sorted().findFirst().orElseThrow(() -> new AssertionError("the demo saved no records in " + records));
+            String run = file.substring(0, file.length() - ".snapshots.jsonl".length());
+            if (dataDemo) {
+                for (String kind : List.of(".snapshots.jsonl", ".metrics.jsonl")) {
+                    Files.copy(records.resolve(run + kind), work.resolve(run + kind), StandardCopyOption.REPLACE_EXISTING);
+                }
+                copyDirectory(work.resolve(DATA_DEMO_OUT + "/split"), work.resolve("domainmix-split"));
+            }
+            return arg.replace("<run>", run);
         } catch (IOException e) {
-            throw new AssertionError("the demo saved no records", e);
+            throw new AssertionError("the demo saved no records in " + records, e);
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
@@ -332,6 +362,11 @@ class DocumentedCommandsITCase {
         Files.writeString(work.resolve("data.csv"), csv.toString());
         Files.createDirectories(work.resolve("package/data"));
         Files.writeString(work.resolve("package/data/cars.json"), cars.toString());
+        // the sensor table of the README's walkthrough: the excerpt the demo's own test uses
+        Path sensors = Files.createDirectories(work.resolve("package/suthaharan-single-hop-sensor-network/data"));
+        try (var in = DocumentedCommandsITCase.class.getResourceAsStream("/data/sensor-single-hop-excerpt.csv")) {
+            Files.copy(in, sensors.resolve("data.csv"));
+        }
     }
 
     private static int freePort() throws IOException {

@@ -41,11 +41,14 @@ public final class ArrivalAlignment {
                 ? new BacklogProgressTimestamps(backlog, drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG)
                 : new RecordTimestamps();
         long step = Math.max(1, drift.toMillis() / 4);
-        WatermarkStrategy<RawRecord> w = WatermarkStrategy.<RawRecord>forGenerator(ctx -> new SteppedWatermarks<>(step))
-                .withTimestampAssigner(timestamps);
-        if (idle != null) {
-            w = w.withIdleness(idle);
-        }
-        return w.withWatermarkAlignment(GROUP, drift, updateInterval);
+        long span = drift.toMillis() * PROGRESS_DRIFTS_PER_BACKLOG;
+        // where a partition's clock starts: the backlog's virtual start, or (record time) the epoch
+        long start = order == ArrivalOrder.PROGRESS ? backlog.start(span) - 1 : 0;
+        // idleness by a watermark that follows the clock, not Flink's idle marking (see SteppedWatermarks)
+        long idleMs = idle == null ? 0 : Math.max(1, idle.toMillis());
+        return WatermarkStrategy.<RawRecord>forGenerator(
+                        ctx -> new SteppedWatermarks<>(step, start, idleMs, System::currentTimeMillis))
+                .withTimestampAssigner(timestamps)
+                .withWatermarkAlignment(GROUP, drift, updateInterval);
     }
 }

@@ -96,6 +96,11 @@ public final class StartBacklog implements Serializable {
         return new StartBacklog(ranges, now);
     }
 
+    /** The virtual time of the first record of every backlog spread over {@code spanMs}. */
+    public long start(long spanMs) {
+        return measuredAtMs - spanMs;
+    }
+
     public static String key(String topic, int partition) {
         return topic + "-" + partition;
     }
