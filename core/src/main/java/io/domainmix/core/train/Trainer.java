@@ -774,24 +774,24 @@ public final class Trainer {
      * domain has been drawn); NaN with draws with replacement, which are not tracked per example.
      */
     public double fractionOfExamplesUsed() {
-        long used = 0;
-        long arrived = 0;
-        for (int k = 0; k < s.domains.length; k++) {
-            used += s.freshDrawCount[k];
-            arrived += s.arrivalCount[k];
-        }
-        return !settings.freshFirst || arrived == 0 ? Double.NaN : (double) used / arrived;
+        return sampleUseRatio(sum(s.freshDrawCount), sum(s.arrivalCount));
     }
 
     /** The mean number of draws of an example drawn at least once (NaN as above, or before one). */
     public double meanUsesOfUsedExamples() {
-        long used = 0;
-        long draws = 0;
-        for (int k = 0; k < s.domains.length; k++) {
-            used += s.freshDrawCount[k];
-            draws += s.drawCount[k];
+        return sampleUseRatio(sum(s.drawCount), sum(s.freshDrawCount));
+    }
+
+    private double sampleUseRatio(long numerator, long denominator) {
+        return !settings.freshFirst || denominator == 0 ? Double.NaN : (double) numerator / denominator;
+    }
+
+    private static long sum(long[] counts) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
         }
-        return !settings.freshFirst || used == 0 ? Double.NaN : (double) draws / used;
+        return total;
     }
 
     /** L̄_k: each domain's mean prequential loss (a fresh array; NaN before its first score). */
