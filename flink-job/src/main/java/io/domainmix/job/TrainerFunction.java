@@ -279,49 +279,39 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
     }
 
     /** Per-domain gauges (λ, p, π, recent share, L̄, n) for every domain not yet registered. */
+    /**
+     * One group of gauges per domain, registered once. A domain keeps its index in the trainer for
+     * the whole run (domains are only appended, and a restore keeps their order), so a gauge reads
+     * its one element by that index: a scrape of K domains costs O(K), not a scan of the domain
+     * list and a copy of a K-array per gauge.
+     */
     private void registerGauges(Trainer t) {
         String[] domains = t.domains();
         if (domains.length == domainsWithGauges.size()) {
             return;
         }
-        for (String d : domains) {
+        for (int i = 0; i < domains.length; i++) {
+            String d = domains[i];
             if (domainsWithGauges.add(d)) {
+                int k = i;
                 MetricGroup g = metrics.addGroup("domain", d);
-                g.gauge("lossWeight", perDomain(d, tr -> tr.lossWeights()));
-                g.gauge("samplingProbability", perDomain(d, tr -> tr.samplingProbabilities()));
-                g.gauge("share", perDomain(d, tr -> tr.shares()));
-                g.gauge("recentShare", perDomain(d, Trainer::recentShares));
-                g.gauge("loss", perDomain(d, Trainer::lossEstimates));
+                g.gauge("lossWeight", perDomain(k, tr -> tr.lossWeights()[k]));
+                g.gauge("samplingProbability", perDomain(k, tr -> tr.samplingProbabilities()[k]));
+                g.gauge("share", perDomain(k, tr -> tr.shares()[k]));
+                g.gauge("recentShare", perDomain(k, tr -> tr.recentShare(k)));
+                g.gauge("loss", perDomain(k, tr -> tr.lossEstimate(k)));
                 g.gauge("examples", (Gauge<Long>) () -> {
                     Trainer tr = trainer;
-                    int i = indexOf(tr, d);
-                    long[] n = tr == null ? null : tr.arrivalCounts();
-                    return i < 0 || n == null || i >= n.length ? 0L : n[i];
+                    return tr == null || k >= tr.arrivalCounts().length ? 0L : tr.arrivalCounts()[k];
                 });
             }
         }
     }
 
-    /** A gauge reading one domain's entry of a per-domain array; metric reporters read from another thread. */
-    private Gauge<Double> perDomain(String domain, java.util.function.Function<Trainer, double[]> array) {
+    private Gauge<Double> perDomain(int k, java.util.function.ToDoubleFunction<Trainer> value) {
         return () -> {
             Trainer tr = trainer;
-            int i = indexOf(tr, domain);
-            double[] a = tr == null ? null : array.apply(tr);
-            return i < 0 || a == null || i >= a.length ? Double.NaN : a[i];
+            return tr == null || k >= tr.domains().length ? Double.NaN : value.applyAsDouble(tr);
         };
-    }
-
-    private static int indexOf(Trainer t, String domain) {
-        if (t == null) {
-            return -1;
-        }
-        String[] ds = t.domains();
-        for (int i = 0; i < ds.length; i++) {
-            if (domain.equals(ds[i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

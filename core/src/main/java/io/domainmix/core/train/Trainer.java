@@ -812,6 +812,16 @@ public final class Trainer {
         return out;
     }
 
+    /** L̄ of domain {@code k} alone (NaN before its first score): for readers of one domain, e.g. gauges. */
+    public double lossEstimate(int k) {
+        return s.lossMean[k].read();
+    }
+
+    /** Domain {@code k}'s share of the last N arrivals alone (0 before the first). */
+    public double recentShare(int k) {
+        return s.recentFilled > 0 ? (double) s.recentCount[k] / s.recentFilled : 0.0;
+    }
+
     /** Arrivals of each domain left out because their loss or gradient was not finite. */
     public long[] nonFiniteCounts() {
         return s.nonFiniteCount;
@@ -820,10 +830,8 @@ public final class Trainer {
     /** Each domain's share of the last N arrivals (a fresh array; zeros before the first). */
     public double[] recentShares() {
         double[] out = new double[s.domains.length];
-        if (s.recentFilled > 0) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (double) s.recentCount[i] / s.recentFilled;
-            }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recentShare(i);
         }
         return out;
     }
