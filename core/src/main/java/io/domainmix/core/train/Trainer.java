@@ -12,7 +12,10 @@ import io.domainmix.core.stats.WindowedMean;
 import io.domainmix.core.weights.DomainWeights;
 import io.domainmix.core.weights.GradientNoise;
 import io.domainmix.core.weights.ImportanceMode;
+import io.domainmix.core.weights.LossWeightRule;
+import io.domainmix.core.weights.RuleState;
 import io.domainmix.core.weights.WeightCalculator;
+import io.domainmix.core.weights.WeightInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -51,6 +54,9 @@ public final class Trainer {
     private SplitMix64 rng;
     /** Derived from {@code s.domains}; not state. */
     private final Map<String, Integer> indexByDomain = new HashMap<>();
+    /** The rules' views of their state in {@code s}; not state. */
+    private final RuleState lossRuleState = new RuleStateView(true);
+    private final RuleState samplingRuleState = new RuleStateView(false);
     /** Domains whose ring changed since {@link #drainChangedBuffers()}; not state. */
     private final java.util.BitSet changedBuffers = new java.util.BitSet();
 
@@ -475,9 +481,11 @@ public final class Trainer {
      */
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
-        s.domainStates[k].statsCount = stats.count;
+        DomainTrainerState d = s.domainStates[k];
+        settings.weights.lossRule().onSummary(k, stats, d.fgls, settings.weights, lossRuleState);
+        d.statsCount = stats.count;
         if (stats.fgls != null) {
-            s.domainStates[k].fgls = stats.fgls;
+            d.fgls = stats.fgls;
         }
         if (s.arrivals - s.weightsAt >= s.domains.length) {
             recomputeWeights();
@@ -504,8 +512,9 @@ public final class Trainer {
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries
         long[] count = settings.fglsEnabled() ? statsCounts() : arrivalCounts();
-        DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, count,
-                lossEstimates(), noiseVariance(), gradientSecondMoments());
+        WeightInputs in = new WeightInputs(s.domains, share, count, lossEstimates(), noiseVariance(),
+                gradientSecondMoments(), s.arrivals);
+        DomainWeights w = WeightCalculator.compute(settings.weights, in, lossRuleState, samplingRuleState);
         if (lossWeightsMovedFromAverageStart(w.lossWeight)) {
             s.averageCount = 0; // burn-in: the next step starts a new average
             s.averageLossWeight = w.lossWeight.clone();
@@ -607,17 +616,23 @@ public final class Trainer {
 
     private List<FglsStatistics> fglsList() {
         List<FglsStatistics> list = new ArrayList<>();
+        LossWeightRule rule = settings.weights.lossRule();
         FglsStatistics any = null;
-        for (DomainTrainerState d : s.domainStates) {
-            if (d.fgls != null) {
-                any = d.fgls;
+        for (int k = 0; k < s.domains.length; k++) {
+            FglsStatistics f = s.domainStates[k].fgls == null ? null
+                    : rule.fglsStatistics(k, s.domainStates[k].fgls, settings.weights, lossRuleState);
+            list.add(f);
+            if (f != null) {
+                any = f;
             }
         }
         if (any == null) {
             return null;
         }
-        for (DomainTrainerState d : s.domainStates) {
-            list.add(d.fgls != null ? d.fgls : new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+        for (int k = 0; k < list.size(); k++) {
+            if (list.get(k) == null) {
+                list.set(k, new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+            }
         }
         return list;
     }
@@ -673,6 +688,45 @@ public final class Trainer {
         s.samplingProbability = Arrays.copyOf(s.samplingProbability, n);
         s.importanceWeight = Arrays.copyOf(s.importanceWeight, n);
         return k;
+    }
+
+    /** A rule's state kept in the trainer's checkpointed state: per domain in its holder, the run's in {@link TrainerState}. */
+    private final class RuleStateView implements RuleState {
+        private final boolean loss;
+
+        RuleStateView(boolean loss) {
+            this.loss = loss;
+        }
+
+        @Override
+        public double[] domain(int k) {
+            DomainTrainerState d = s.domainStates[k];
+            return loss ? d.lossRuleState : d.samplingRuleState;
+        }
+
+        @Override
+        public void setDomain(int k, double[] values) {
+            DomainTrainerState d = s.domainStates[k];
+            if (loss) {
+                d.lossRuleState = values;
+            } else {
+                d.samplingRuleState = values;
+            }
+        }
+
+        @Override
+        public double[] global() {
+            return loss ? s.lossRuleState : s.samplingRuleState;
+        }
+
+        @Override
+        public void setGlobal(double[] values) {
+            if (loss) {
+                s.lossRuleState = values;
+            } else {
+                s.samplingRuleState = values;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ read-outs

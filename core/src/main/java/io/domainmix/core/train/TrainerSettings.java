@@ -1,6 +1,7 @@
 package io.domainmix.core.train;
 
 import io.domainmix.core.model.ModelSpec;
+import io.domainmix.core.weights.RuleRequirement;
 import io.domainmix.core.weights.WeightSettings;
 import java.io.Serializable;
 
@@ -120,14 +121,18 @@ public final class TrainerSettings implements Serializable {
             throw new IllegalArgumentException("arrival-mix window N must be in [1, " + ARRIVAL_MIX_WINDOW_LIMIT + "]: "
                     + arrivalMixWindow);
         }
-        if (weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.FGLS
-                && model.type() != io.domainmix.core.model.ModelType.LINEAR) {
-            throw new IllegalArgumentException("the fgls loss-weight policy needs the linear model; use erma for "
-                    + model.type().optionName());
+        for (io.domainmix.core.weights.WeightRule rule : java.util.List.of(weights.lossRule(), weights.samplingRule())) {
+            if (rule.requirements().contains(RuleRequirement.LINEAR_MODEL)
+                    && model.type() != io.domainmix.core.model.ModelType.LINEAR) {
+                String kind = rule == weights.lossRule() ? "loss-weight" : "sampling";
+                throw new IllegalArgumentException("the " + rule.name() + " " + kind + " policy needs the linear model; "
+                        + "use erma for " + model.type().optionName());
+            }
         }
     }
 
+    /** Whether the loss-weight rule weights by FGLS noise estimates: summaries carry FGLS statistics, the trainer solves. */
     public boolean fglsEnabled() {
-        return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.FGLS;
+        return weights.lossRule().requirements().contains(RuleRequirement.FGLS_STATISTICS);
     }
 }
