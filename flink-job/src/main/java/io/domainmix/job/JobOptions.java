@@ -346,8 +346,10 @@ public final class JobOptions implements Serializable {
 
     private static String optionHint(String message) {
         String m = message;
-        if (m.contains("fgls")) {
-            return "--loss-weights fgls: " + m;
+        java.util.regex.Matcher linear = Pattern.compile("^the (\\S+) (loss-weight|sampling) policy needs the linear model")
+                .matcher(m);
+        if (linear.find()) {
+            return (linear.group(2).equals("sampling") ? "--sampling " : "--loss-weights ") + linear.group(1) + ": " + m;
         }
         if (m.contains("static loss")) {
             return "--static-loss-weights: " + m;

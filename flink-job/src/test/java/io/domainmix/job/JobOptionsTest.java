@@ -138,6 +138,9 @@ class JobOptionsTest {
         assertError("--loss-weights fgls: the fgls loss-weight policy needs the linear model", "--model", "logistic",
                 "--loss-weights", "fgls");
         assertError("--static-loss-weights: the static loss-weight policy needs weights", "--loss-weights", "static");
+        assertError("--loss-weights fgls-forgetting: the fgls-forgetting loss-weight policy needs the linear model",
+                "--model", "mlp", "--loss-weights", "fgls-forgetting");
+        assertError("--temperature '0': allowed: a number in [0.001, 1000000.0]", "--temperature", "0");
         assertError("output topic 'domainmix.snapshots' would also be read as an example topic",
                 "--snapshot-topic", "domainmix.snapshots");
         assertError("either --topics or --topic-pattern", "--topics", "a", "--topic-pattern", "b.*");

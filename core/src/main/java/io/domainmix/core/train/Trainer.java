@@ -507,7 +507,8 @@ public final class Trainer {
         s.weightsPending = false;
         double[] share = currentShares();
         if (settings.fglsEnabled()
-                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {
+                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt
+                        >= settings.weights.lossRule().fglsInterval(settings.fglsInterval, settings.weights))) {
             solveFgls();
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries

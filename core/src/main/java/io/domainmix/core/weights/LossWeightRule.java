@@ -28,4 +28,9 @@ public interface LossWeightRule extends WeightRule {
     default FglsStatistics fglsStatistics(int k, FglsStatistics latest, WeightSettings settings, RuleState state) {
         return latest;
     }
+
+    /** Arrivals between FGLS solves, given the configured interval (rules whose statistics forget may want it shorter). */
+    default long fglsInterval(long configured, WeightSettings settings) {
+        return configured;
+    }
 }

@@ -50,6 +50,23 @@ public final class WeightSettings implements Serializable {
         return this;
     }
 
+    /**
+     * Sets rule parameters given as text by name (the job's option names without {@code --}),
+     * each parsed and validated by its rule; an unknown name is an error listing the known ones.
+     */
+    public WeightSettings parseParameters(Map<String, String> text) {
+        for (Map.Entry<String, String> e : text.entrySet()) {
+            RuleParameter<?> p = PolicyRegistry.parameter(e.getKey().trim());
+            if (p == null) {
+                throw new IllegalArgumentException("unknown policy parameter '" + e.getKey() + "'; known: "
+                        + PolicyRegistry.parameters().stream().map(RuleParameter::name)
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
+            parameters.put(p.name(), p.parse(e.getValue()));
+        }
+        return this;
+    }
+
     public LossWeightRule lossRule() {
         return lossPolicy.rule();
     }
