@@ -149,6 +149,15 @@ public final class JobOptions implements Serializable {
     /** The options of rules that are not documented (registered for tests or experiments): parsed, not listed. */
     private static final java.util.Set<String> UNDOCUMENTED = PolicyRegistry.parameters().stream()
             .filter(p -> !PolicyRegistry.documented(p)).map(RuleParameter::name).collect(Collectors.toSet());
+    public static final Option<Double> HEALTH_FACTOR = Option.of("health-factor", "> 1|off",
+            TrainerSettings.DEFAULT_HEALTH_FACTOR, JobOptions::healthFactor,
+            "F of the domain health events: a domain's loss rising, or its λ moving, by more than F within a window is "
+                    + "reported (metrics topic, log, gauge `healthEvents`), as is a domain that stops arriving or a new one; "
+                    + "off: stops and starts only. Steady estimates move by tens of percent at most.");
+    public static final Option<Long> HEALTH_WINDOW = Option.of("health-window", "examples",
+            TrainerSettings.DEFAULT_HEALTH_WINDOW, v -> atLeast(parseLong(v), 1),
+            "A domain's health comparison window, in its arrivals: its loss and λ are compared with their values one "
+                    + "to two windows back, and a domain is watched after its first window.");
     public static final Option<Long> FGLS_INTERVAL = Option.of("fgls-interval", "arrivals", 10_000L,
             v -> atLeast(parseLong(v), 1), "Arrivals between FGLS re-solves.");
 
@@ -235,7 +244,7 @@ public final class JobOptions implements Serializable {
             CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
-            FGLS_INTERVAL,
+            FGLS_INTERVAL, HEALTH_FACTOR, HEALTH_WINDOW,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
@@ -468,6 +477,8 @@ public final class JobOptions implements Serializable {
         t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
         t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);
+        t.healthFactor = get(HEALTH_FACTOR);
+        t.healthWindow = get(HEALTH_WINDOW);
         return t;
     }
 
@@ -573,6 +584,17 @@ public final class JobOptions implements Serializable {
             case "false": case "no": case "off": return false;
             default: throw new IllegalArgumentException("allowed: true, false");
         }
+    }
+
+    private static Double healthFactor(String s) {
+        if ("off".equalsIgnoreCase(s) || "none".equalsIgnoreCase(s)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double f = parseDouble(s);
+        if (!(f > 1)) {
+            throw new IllegalArgumentException("allowed: a number > 1, or off");
+        }
+        return f;
     }
 
     private static Double stepSize(String s) {

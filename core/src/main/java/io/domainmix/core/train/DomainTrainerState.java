@@ -55,6 +55,9 @@ public final class DomainTrainerState {
     public double[] lossRuleState;
     public double[] samplingRuleState;
 
+    /** What the health detector compares this domain against. */
+    public io.domainmix.core.health.DomainHealth health = new io.domainmix.core.health.DomainHealth();
+
     /** The newest examples, checkpointed apart from this holder (see the class comment). */
     public transient DomainBuffer ring;
 

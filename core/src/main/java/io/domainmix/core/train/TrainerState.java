@@ -63,6 +63,9 @@ public final class TrainerState {
     public double baseStepSize;
     public double stepSize;
 
+    /** Domain health events reported so far. */
+    public long healthEvents;
+
     // measured gradient noise ‖w∇ℓ‖² per slot and training loss
     public double noiseRaw;
     public long noiseCount;

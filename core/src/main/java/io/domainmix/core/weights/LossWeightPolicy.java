@@ -1,12 +1,10 @@
 package io.domainmix.core.weights;
 
-import java.io.Serializable;
-
 /**
  * The name of a loss-weight policy λ (ALGORITHMS.md §2): what the objective counts. A handle on a
  * {@link LossWeightRule} of the {@link PolicyRegistry}; the built-in ones have constants.
  */
-public final class LossWeightPolicy implements Serializable {
+public final class LossWeightPolicy extends PolicyName<LossWeightRule> {
     private static final long serialVersionUID = 1L;
 
     /** λ = 1: plain ERM on the mixture (OLS for linear regression). */
@@ -18,18 +16,20 @@ public final class LossWeightPolicy implements Serializable {
     /** ERMA: λ ∝ 1 / (running mean of the prequential loss); any model. */
     public static final LossWeightPolicy ERMA = new LossWeightPolicy("erma");
 
-    private final String name;
-    private transient LossWeightRule rule;
-
     private LossWeightPolicy(String name) {
-        this.name = name;
+        super(name);
+    }
+
+    @Override
+    LossWeightRule lookUp(String name) {
+        return PolicyRegistry.lossRule(name);
     }
 
     /** The policy of that name; throws, listing the registered names, when there is none. */
     public static LossWeightPolicy parse(String s) {
         String name = PolicyRegistry.lossRule(s).name();
         for (LossWeightPolicy p : new LossWeightPolicy[] {UNIFORM, STATIC, FGLS, ERMA}) {
-            if (p.name.equals(name)) {
+            if (p.optionName().equals(name)) {
                 return p;
             }
         }
@@ -40,35 +40,7 @@ public final class LossWeightPolicy implements Serializable {
         return PolicyRegistry.lossNames(", ");
     }
 
-    public String optionName() {
-        return name;
-    }
-
-    public LossWeightRule rule() {
-        LossWeightRule r = rule;
-        if (r == null) {
-            r = PolicyRegistry.lossRule(name);
-            rule = r;
-        }
-        return r;
-    }
-
     private Object readResolve() {
-        return parse(name);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof LossWeightPolicy && ((LossWeightPolicy) o).name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-        return name.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return parse(optionName());
     }
 }

@@ -30,17 +30,11 @@ public final class StaticLossWeights implements LossWeightRule {
 
     @Override
     public void validate(WeightSettings settings) {
-        if (settings.get(WEIGHTS).isEmpty()) {
-            throw new IllegalArgumentException("the static loss-weight policy needs weights (domain=value,...)");
-        }
+        GivenWeights.requireSome(settings.get(WEIGHTS), "loss-weight");
     }
 
     @Override
     public void rawLossWeights(WeightInputs in, WeightSettings settings, RuleState state, double[] raw) {
-        Map<String, Double> given = settings.get(WEIGHTS);
-        for (int i = 0; i < raw.length; i++) {
-            Double v = given.get(in.domains[i]);
-            raw[i] = v == null ? Double.NaN : v;
-        }
+        GivenWeights.fill(settings.get(WEIGHTS), in.domains, raw);
     }
 }

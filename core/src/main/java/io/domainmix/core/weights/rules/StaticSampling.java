@@ -30,18 +30,12 @@ public final class StaticSampling implements SamplingRule {
 
     @Override
     public void validate(WeightSettings settings) {
-        if (settings.get(WEIGHTS).isEmpty()) {
-            throw new IllegalArgumentException("the static sampling policy needs weights (domain=value,...)");
-        }
+        GivenWeights.requireSome(settings.get(WEIGHTS), "sampling");
     }
 
     @Override
     public void rawSamplingWeights(WeightInputs in, double[] lossWeight, WeightSettings settings, RuleState state,
                                    double[] raw) {
-        Map<String, Double> given = settings.get(WEIGHTS);
-        for (int i = 0; i < raw.length; i++) {
-            Double v = given.get(in.domains[i]);
-            raw[i] = v == null ? Double.NaN : v;
-        }
+        GivenWeights.fill(settings.get(WEIGHTS), in.domains, raw);
     }
 }
