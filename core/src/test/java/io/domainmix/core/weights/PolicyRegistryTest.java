@@ -40,6 +40,7 @@ class PolicyRegistryTest {
         SamplingPolicy p = SamplingPolicy.parse("alphabetical");
         assertTrue(p.rule() instanceof AlphabeticalSampling);
         assertEquals("uniform+alphabetical", PolicySpec.parse("uniform+alphabetical").name());
+        assertEquals(PolicySpec.parse("uniform+alphabetical"), PolicySpec.parse("UNIFORM+alphabetical"));
         DomainWeights w = WeightCalculator.compute(new WeightSettings(LossWeightPolicy.UNIFORM, p, ImportanceMode.CORRECTED),
                 new String[] {"b", "a", "c"}, new double[] {0.2, 0.3, 0.5}, new long[] {1, 1, 1},
                 new double[3], new double[3], new double[3]);
