@@ -21,16 +21,20 @@ public interface RuleState {
     /** A state kept only in memory, e.g. for a one-off computation or a test. */
     static RuleState inMemory() {
         return new RuleState() {
-            private final java.util.Map<Integer, double[]> perDomain = new java.util.HashMap<>();
+            /** Allocated on the first store: a stateless rule's one-off computation allocates nothing. */
+            private java.util.Map<Integer, double[]> perDomain;
             private double[] global;
 
             @Override
             public double[] domain(int k) {
-                return perDomain.get(k);
+                return perDomain == null ? null : perDomain.get(k);
             }
 
             @Override
             public void setDomain(int k, double[] values) {
+                if (perDomain == null) {
+                    perDomain = new java.util.HashMap<>();
+                }
                 perDomain.put(k, values);
             }
 
