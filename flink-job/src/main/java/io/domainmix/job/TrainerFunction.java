@@ -260,6 +260,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.gradientSecondMoment = t.gradientSecondMoments();
         m.lossWeight = t.lossWeights().clone();
         m.samplingProbability = t.samplingProbabilities().clone();
+        m.slots = t.state().drawCount.clone();
         m.noiseMeasured = t.windowGradientNoise();
         m.noiseMeasuredEma = t.measuredGradientNoise();
         m.noisePredicted = t.predictedGradientNoise();
