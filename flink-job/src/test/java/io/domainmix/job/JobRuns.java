@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.sim.PolicySpec;
-import io.domainmix.core.sim.SimulationReport;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
@@ -24,7 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /** What the integration tests share: producing an experiment's data, job options, reading results, the simulator's reference. */
 final class JobRuns {
-    private static final Map<String, SimulationReport> REFERENCES = new ConcurrentHashMap<>();
+    private static final Map<String, Double> REFERENCES = new ConcurrentHashMap<>();
 
     private JobRuns() {}
 
@@ -124,17 +123,23 @@ final class JobRuns {
         return aa == 0 || bb == 0 ? 1.0 : 1.0 - ab / Math.sqrt(aa * bb);
     }
 
-    /** The simulator's mean error of a policy over {@code seeds} seeds at the same data size (cached per JVM). */
-    static double simulatorError(String experiment, String policy, long examples, int seeds) {
-        String key = experiment + "/" + examples + "/" + seeds;
-        SimulationReport report = REFERENCES.computeIfAbsent(key, k -> {
+    /**
+     * The most the job's error may exceed the simulator's on the same data: the job and the
+     * simulator share the trainer, and differ only by the order in which the job's source and
+     * exchanges deliver the arrivals (issue 13 measured the ratios over repeated runs).
+     */
+    static final double ERROR_TOLERANCE = 1.15;
+
+    /**
+     * The simulator's error of a policy on the data {@link #produce} writes for {@code seed}, with
+     * the trainer seeded as the job's {@code --seed} (cached per JVM).
+     */
+    static double simulatorErrorOnTheSameData(String experiment, String policy, long examples, long seed) {
+        String key = experiment + "/" + policy + "/" + examples + "/" + seed;
+        return REFERENCES.computeIfAbsent(key, k -> {
             SimulationSettings s = new SimulationSettings();
             s.examples = examples;
-            s.seeds = seeds;
-            s.threads = 2;
-            return Simulator.run(Experiment.named(experiment, 20), s,
-                    List.of(PolicySpec.parse("erma+va"), PolicySpec.parse("fgls+va")));
+            return Simulator.runOne(Experiment.named(experiment, 20), s, PolicySpec.parse(policy), seed).error;
         });
-        return report.result(policy).error;
     }
 }
