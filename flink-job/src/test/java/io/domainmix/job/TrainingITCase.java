@@ -39,6 +39,7 @@ class TrainingITCase {
     void linearNoiseWithErmaAndFglsLossWeightsMatchesTheSimulator() throws Exception {
         long total = 200_000; // about 100,000 per domain
         Experiment ex = Experiment.named("linear-noise", 20);
+        List<String> tooFar = new java.util.ArrayList<>(); // every seed runs, so a repeated check reports every ratio
         for (String seedText : System.getProperty("training.seeds", String.valueOf(SEED)).split(",")) {
             long seed = Long.parseLong(seedText.trim());
             String prefix = TestKafka.unique("noise");
@@ -59,8 +60,10 @@ class TrainingITCase {
                 double ratio = JobRuns.lossWeight(last, "d1") / JobRuns.lossWeight(last, "d2");
                 System.out.printf("linear-noise %s seed %d: job error %.5f, simulator on the same data %.5f (x%.3f), "
                         + "lambda1/lambda2 %.2f%n", policy, seed, error, reference, error / reference, ratio);
-                assertTrue(error <= JobRuns.ERROR_TOLERANCE * reference, policy + " seed " + seed + ": job error "
-                        + error + " vs simulator on the same data " + reference + " (x" + error / reference + ")");
+                if (error > JobRuns.ERROR_TOLERANCE * reference) {
+                    tooFar.add(policy + " seed " + seed + ": job error " + error + " vs simulator on the same data "
+                            + reference + " (x" + error / reference + ")");
+                }
                 assertTrue(Math.abs(ratio - 20) <= 0.2 * 20, policy + ": lambda1/lambda2 = " + ratio);
                 var metrics = JobRuns.finalMetrics(run);
                 for (var d : produced.entrySet()) {
@@ -68,6 +71,7 @@ class TrainingITCase {
                 }
             }
         }
+        assertTrue(tooFar.isEmpty(), "more than " + JobRuns.ERROR_TOLERANCE + "x the simulator: " + tooFar);
     }
 
     @Test
