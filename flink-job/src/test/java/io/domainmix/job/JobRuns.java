@@ -95,6 +95,22 @@ final class JobRuns {
         return last.get(0);
     }
 
+    /**
+     * The run's metrics records in step order, the first one of each step: the topic is
+     * at-least-once, and a bounded run's final record may repeat the step of the record before it
+     * (with no slots since, so no measured noise of its own).
+     */
+    static List<JsonNode> metricsRecords(String runId) {
+        Map<Long, JsonNode> byStep = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TestKafka.readAll(runId + "-metrics")) {
+            JsonNode n = JobJson.tree(r.value());
+            if (runId.equals(n.path("runId").asText())) {
+                byStep.putIfAbsent(n.path("step").asLong(), n);
+            }
+        }
+        return new ArrayList<>(byStep.values());
+    }
+
     static double lossWeight(ModelSnapshot s, String domain) {
         return s.lossWeight[List.of(s.domains).indexOf(domain)];
     }
@@ -124,11 +140,12 @@ final class JobRuns {
     }
 
     /**
-     * The most the job's error may exceed the simulator's on the same data: the job and the
-     * simulator share the trainer, and differ only by the order in which the job's source and
-     * exchanges deliver the arrivals (issue 13 measured the ratios over repeated runs).
+     * The most one job run's error may exceed the simulator's on the same data. The two share the
+     * trainer and differ by the order in which the job's source and exchanges deliver the
+     * arrivals, which alone gave 0.92–1.25 times the simulator's error over ten runs; checks
+     * that pool several runs hold them to 1.15.
      */
-    static final double ERROR_TOLERANCE = 1.15;
+    static final double SINGLE_RUN_TOLERANCE = 1.4;
 
     /**
      * The simulator's error of a policy on the data {@link #produce} writes for {@code seed}, with

@@ -91,7 +91,7 @@ class RecoveryITCase {
         double ratio = JobRuns.lossWeight(last, "d1") / JobRuns.lossWeight(last, "d2");
         System.out.printf("recovery erma+va: job error %.5f, simulator on the same data %.5f (x%.3f), lambda1/lambda2 %.2f, "
                 + "checkpoints completed %d%n", error, reference, error / reference, ratio, FailOnceAfterCheckpoint.COMPLETED_CHECKPOINTS.get());
-        assertTrue(error <= JobRuns.ERROR_TOLERANCE * reference,
+        assertTrue(error <= JobRuns.SINGLE_RUN_TOLERANCE * reference,
                 "job error " + error + " vs simulator on the same data " + reference + " (x" + error / reference + ")");
         assertTrue(Math.abs(ratio - 20) <= 0.2 * 20, "lambda1/lambda2 = " + ratio);
     }
