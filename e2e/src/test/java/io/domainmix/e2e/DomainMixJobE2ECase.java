@@ -57,9 +57,9 @@ class DomainMixJobE2ECase {
     private static final String POLICY = "erma+va";
     /**
      * As for one run in the ITCase: the job's error at most this times the simulator's on the
-     * same data (one run's error moves by about ±12 % with the arrival order alone).
+     * same data (one run's error moves by about ±17 % with the arrival order alone).
      */
-    private static final double ERROR_TOLERANCE = 1.4;
+    private static final double ERROR_TOLERANCE = 1.6;
     private static final double NOISE_RATIO = 20;
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
     private static final long QUALITY_PER_DOMAIN = 30_000;

@@ -142,10 +142,11 @@ final class JobRuns {
     /**
      * The most one job run's error may exceed the simulator's on the same data. The two share the
      * trainer and differ by the order in which the job's source and exchanges deliver the
-     * arrivals, which alone gave 0.92–1.25 times the simulator's error over ten runs; checks
-     * that pool several runs hold them to 1.15.
+     * arrivals, which alone spreads one run's error by about ±17 % around the simulator's (38
+     * runs of linear-noise at 200,000 examples: 0.66–1.33 times, mean 1.02): this bound is 3.4
+     * such deviations above that mean. Checks that pool many runs hold them to 1.15.
      */
-    static final double SINGLE_RUN_TOLERANCE = 1.4;
+    static final double SINGLE_RUN_TOLERANCE = 1.6;
 
     /**
      * The simulator's error of a policy on the data {@link #produce} writes for {@code seed}, with
