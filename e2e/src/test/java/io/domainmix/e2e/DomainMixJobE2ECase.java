@@ -214,9 +214,10 @@ class DomainMixJobE2ECase {
         long total = 20_000;
         JobArguments job = JobArguments.of(broker.bootstrapServers(), "replay", "e2e-replay",
                 "--dim", Integer.toString(DIMENSION), "--bounded", "--statistics-parallelism", "2",
-                "--checkpoint-interval-ms", "1000");
+                "--checkpoint-interval-ms", "1000", "--arrival-order", "event-time");
         Map<String, Long> produced = produceBacklog("replay", total);
-        String jobId = submit(job); // the default --arrival-order event-time paces the replay
+        // event-time alignment paces the replay by the records' timestamps, so the restart lands mid-replay
+        String jobId = submit(job);
         long consumedBeforeRestart = stopTheBrokerAfterProgress(job, jobId, Duration.ofSeconds(5));
         assertTrue(consumedBeforeRestart < total, "the restart should come mid-replay: " + consumedBeforeRestart);
         cluster.awaitJobStatus(jobId, "FINISHED", JOB_TIMEOUT);
