@@ -17,10 +17,11 @@ import java.util.List;
  * are the rule's state, per domain packed as [G (p×p), b (p), s, n, count of the last summary].
  */
 public final class ForgettingFglsLossWeights extends FglsLossWeights {
-    public static final RuleParameter<Double> HALF_LIFE = RuleParameter.of("fgls-half-life", "examples", 2000.0,
+    public static final RuleParameter<Double> HALF_LIFE = RuleParameter.of("fgls-half-life", "examples", 750.0,
             RuleParameter.number(1, 1e15), "h of `--loss-weights fgls-forgetting`: a domain's example counts half "
-                    + "after h more examples of that domain. Short enough to follow a change within a few h, long "
-                    + "enough for σ̂² to rest on about 1.4 h examples (relative error about √(2 / 1.4h)).");
+                    + "after h more examples of that domain. The default follows a 20-fold jump of a domain's noise to "
+                    + "within 20 % of the new GLS weight in about 4,000 of its examples (summaries every 1,000), and "
+                    + "σ̂² still rests on over a thousand examples (relative error about 4 %).");
 
     @Override
     public String name() {
