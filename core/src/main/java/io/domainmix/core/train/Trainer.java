@@ -96,6 +96,7 @@ public final class Trainer {
         st.theta = m.initialParameters(SplitMix64.derive(settings.seed, "init"));
         st.velocity = new double[st.theta.length];
         st.average = st.theta.clone();
+        st.windowAverage = st.theta.clone();
         st.rngState = SplitMix64.derive(settings.seed, "trainer");
         st.scoringTheta = st.theta.clone();
         int bins = (int) Math.min(settings.maxStalenessSteps, STALENESS_BINS);
@@ -207,7 +208,7 @@ public final class Trainer {
             lag = 0;
         }
         double loss = e.weight * model.loss(s.scoringTheta, e.x, e.y);
-        model.lossAndGradient(s.theta, e.x, e.y, gradient);
+        double iterateLoss = e.weight * model.lossAndGradient(s.theta, e.x, e.y, gradient);
         double g2 = 0;
         for (double g : gradient) {
             g2 += g * g;
@@ -215,6 +216,9 @@ public final class Trainer {
         g2 *= e.weight * e.weight;
         if (!Double.isFinite(loss) || !Double.isFinite(g2)) {
             return false;
+        }
+        if (Double.isFinite(iterateLoss)) {
+            BurnIn.record(s, iterateLoss);
         }
         d.lossMean.add(loss, settings.statsWindowMax);
         d.gradientMean.add(g2, settings.statsWindowMax);
@@ -319,6 +323,14 @@ public final class Trainer {
         s.noiseWindowSum += noiseSum;
         s.noiseWindowCount += b;
         updateAverage();
+        if (BurnIn.stillFalling(s) && settings.burnInRestarts) {
+            // the window before the one just closed was still burn-in: keep only the newest window
+            System.arraycopy(s.windowAverage, 0, s.average, 0, s.average.length);
+            s.averageCount = s.windowAverageCount;
+        }
+        if (Long.bitCount(s.step) == 1) {
+            s.windowAverageCount = 0;
+        }
     }
 
     private double slotNoiseSum;
@@ -447,18 +459,24 @@ public final class Trainer {
      * equally often, the average of the whole trajectory is asymptotically efficient
      * (Polyak–Juditsky; Bach–Moulines for least squares). Averaging only a suffix throws steps
      * away: the newest half to three quarters (doubling windows) measured 1.3–1.5× the error of
-     * this, the newest 7/8 to 15/16 1.1× (BENCHMARKS.md, "Streaming efficiency").
+     * this, the newest 7/8 to 15/16 1.1× (BENCHMARKS.md, "Streaming efficiency"). Beside it, the
+     * mean since the last doubling point of the step count, for a {@link BurnIn} restart.
      */
     private void updateAverage() {
-        long n = ++s.averageCount;
-        double[] a = s.average;
-        double[] th = s.theta;
+        if (s.windowAverage == null) {
+            s.windowAverage = new double[s.theta.length];
+        }
+        addToMean(s.average, ++s.averageCount, s.theta);
+        addToMean(s.windowAverage, ++s.windowAverageCount, s.theta);
+    }
+
+    private static void addToMean(double[] mean, long n, double[] x) {
         if (n == 1) {
-            System.arraycopy(th, 0, a, 0, a.length);
+            System.arraycopy(x, 0, mean, 0, mean.length);
             return;
         }
-        for (int j = 0; j < a.length; j++) {
-            a[j] += (th[j] - a[j]) / n;
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] += (x[j] - mean[j]) / n;
         }
     }
 
@@ -526,6 +544,7 @@ public final class Trainer {
         DomainWeights w = WeightCalculator.compute(settings.weights, in, lossRuleState, samplingRuleState);
         if (lossWeightsMovedFromAverageStart(w.lossWeight)) {
             s.averageCount = 0; // burn-in: the next step starts a new average
+            s.windowAverageCount = 0;
             s.averageLossWeight = w.lossWeight.clone();
         }
         s.share = w.share;

@@ -56,6 +56,8 @@ public final class TrainerSettings implements Serializable {
     public double momentum = 0.0;
     /** Publish the Polyak–Ruppert average of every step's iterate (θ itself when false). */
     public boolean averaging = true;
+    /** Restart the average at doubling points of the step count while the loss of θ still falls ({@link BurnIn}). */
+    public boolean burnInRestarts = true;
     /** Half-life of the decayed arrival counts behind the shares π, in arrivals. */
     public double shareHalfLife = 20_000;
     /** Arrivals between FGLS re-solves (the one-shot refit is not per example). */

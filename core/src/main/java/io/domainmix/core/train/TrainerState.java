@@ -26,6 +26,16 @@ public final class TrainerState {
     public long averageCount;
     /** λ when the current average started (a large move of λ restarts it). */
     public double[] averageLossWeight;
+    /** The mean of the iterates since the last doubling point of the step count (or the last restart). */
+    public double[] windowAverage;
+    public long windowAverageCount;
+    /** Burn-in test ({@link BurnIn}): sums of the arrivals' loss under θ in the current and the previous doubling window. */
+    public double burnInLossSum;
+    public double burnInLossSquares;
+    public long burnInLossCount;
+    public double burnInPreviousSum;
+    public double burnInPreviousSquares;
+    public long burnInPreviousCount;
 
     /** Per domain, index-aligned with {@code domains}: counts, scores, ring cursors, the latest summary. */
     public DomainTrainerState[] domainStates = new DomainTrainerState[0];

@@ -2,6 +2,7 @@ package io.domainmix.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -231,6 +232,7 @@ class TrainerTest {
     void averageIsTheMeanOfEveryIterateSinceTheWeightsSettled() {
         TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
         s.stepSize = 0.1;
+        s.burnInRestarts = false; // the loss falls to zero throughout: the burn-in test would restart
         Trainer t = Trainer.create(s);
         double sum = 0;
         int n = 0;
@@ -242,6 +244,51 @@ class TrainerTest {
         // one domain: λ never moves, so the average runs over every step, the transient from θ₀ included
         assertEquals(sum / n, t.averagedTheta()[0], 1e-12);
         assertTrue(Math.abs(t.averagedTheta()[0] - 2.0) > 1e-3, "the first steps are in the average");
+    }
+
+    @Test
+    void aFallingLossRestartsTheAverageFromTheNewestDoublingWindow() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.stepSize = 0.001; // θ creeps from 0 towards 2: the loss still falls after 2,048 steps
+        Trainer t = Trainer.create(s);
+        double windowSum = 0;
+        for (int i = 1; i <= 2048; i++) {
+            assertEquals(1, t.onExample(new Example("a", new double[] {1}, 2.0)));
+            if (i > 1024) {
+                windowSum += t.theta()[0];
+            }
+        }
+        // restarted at step 2,048 with the iterates of steps 1,025..2,048 only
+        assertEquals(1024, t.state().averageCount);
+        assertEquals(windowSum / 1024, t.averagedTheta()[0], 1e-12);
+    }
+
+    @Test
+    void aLevelLossKeepsEveryStepInTheAverage() {
+        TrainerSettings s = new TrainerSettings(ModelSpec.linear(1, false), new WeightSettings());
+        s.stepSize = 0.01;
+        Trainer t = Trainer.create(s);
+        java.util.Random noise = new java.util.Random(7);
+        // θ₀ = 0 is already θ*: the loss of θ is level (unit noise) from the first step
+        for (int i = 0; i < 20_000; i++) {
+            t.onExample(new Example("a", new double[] {1}, noise.nextGaussian()));
+        }
+        assertEquals(20_000, t.state().averageCount);
+    }
+
+    @Test
+    void burnInTestNeedsADropOfTwoStandardErrors() {
+        // window a: mean 1, variance 1 over 100 values; window b: 100 values of mean 1 − δ
+        double sumA = 100;
+        double squaresA = 99 + 100; // (n−1)·var + n·mean²
+        for (double delta : new double[] {0.25, 0.35}) {
+            double meanB = 1 - delta;
+            double sumB = 100 * meanB;
+            double squaresB = 99 + 100 * meanB * meanB;
+            // SE of the difference √(1/100 + 1/100) = 0.1414: 2 SE = 0.283
+            assertEquals(delta > 0.283, BurnIn.significantDrop(sumA, squaresA, 100, sumB, squaresB, 100), "δ = " + delta);
+        }
+        assertFalse(BurnIn.significantDrop(100, 199, 100, 150, 99 + 225, 100), "a rise never restarts");
     }
 
     @Test
