@@ -59,6 +59,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "The most of its newest examples one domain keeps (default: ${DEFAULT-VALUE}).")
     int bufferCapacity;
 
+    @Option(names = "--stats-window", paramLabel = "N",
+            description = "Longest window of the per-domain loss and gradient means, as the job's option (default: "
+                    + io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX + ").")
+    Long statsWindow;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")
     Integer threads;
 
@@ -87,6 +92,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (threads != null) {
             s.threads = threads;
+        }
+        if (statsWindow != null) {
+            s.statsWindowMax = statsWindow;
         }
         List<PolicySpec> grid = policies == null ? PolicySpec.defaultGrid(exp.modelType()) : PolicySpec.parseList(policies);
         long start = System.nanoTime();
