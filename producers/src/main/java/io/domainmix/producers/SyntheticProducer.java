@@ -146,6 +146,21 @@ public final class SyntheticProducer extends ExampleProducer {
         }
     }
 
+    /**
+     * A domain's change points in its entry of a truth document, as fractions of the stream of
+     * length {@code "examples"} (nothing for a domain that does not change).
+     */
+    public static void putChanges(ObjectNode domain, DomainSpec spec) {
+        if (spec.changes()) {
+            domain.put("startsAt", spec.startsAt());
+            domain.put("stopsAt", spec.stopsAt());
+            if (spec.hasNoiseChange()) {
+                domain.put("noiseChangesAt", spec.noiseChangesAt());
+                domain.put("noiseAfterChange", spec.noiseVarianceAfterChange());
+            }
+        }
+    }
+
     /** The truth document: run name, seed, model, the domains as planned, and the ground truth. */
     static byte[] truthDocument(SyntheticPlan plan, GroundTruth truth, TopicLayout layout) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -165,16 +180,7 @@ public final class SyntheticProducer extends ExampleProducer {
             n.put("rate", d.rate());
             n.put("count", d.count());
             n.put("delay", d.delaySeconds());
-            DomainSpec spec = d.spec();
-            if (spec.changes()) {
-                // fractions of the stream of length "examples"
-                n.put("startsAt", spec.startsAt());
-                n.put("stopsAt", spec.stopsAt());
-                if (spec.hasNoiseChange()) {
-                    n.put("noiseChangesAt", spec.noiseChangesAt());
-                    n.put("noiseAfterChange", spec.noiseVarianceAfterChange());
-                }
-            }
+            putChanges(n, d.spec());
         }
         if (plan.changes()) {
             root.put("examples", plan.totalCount());

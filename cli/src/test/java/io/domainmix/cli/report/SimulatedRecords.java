@@ -50,14 +50,7 @@ final class SimulatedRecords {
             n.put("scale", d.featureScale());
             n.put("noise", d.noiseVariance());
             n.put("flip", d.flipRate());
-            if (d.changes()) {
-                n.put("startsAt", d.startsAt());
-                n.put("stopsAt", d.stopsAt());
-                if (d.hasNoiseChange()) {
-                    n.put("noiseChangesAt", d.noiseChangesAt());
-                    n.put("noiseAfterChange", d.noiseVarianceAfterChange());
-                }
-            }
+            io.domainmix.producers.SyntheticProducer.putChanges(n, d);
         }
         if (examples > 0) {
             root.put("examples", examples);
