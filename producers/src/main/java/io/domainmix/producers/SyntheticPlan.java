@@ -212,15 +212,6 @@ public final class SyntheticPlan {
     public SyntheticPlan withDomainOptions(List<String> options, double defaultRate, long defaultCount) {
         List<DomainPlan> plans = new ArrayList<>(domains);
         for (String option : options) {
-            if (changes()) {
-                for (String key : List.of("rate", "count", "delay")) {
-                    if (keyValuesOf(option).containsKey(key)) {
-                        throw new IllegalArgumentException("domain '" + option + "': experiment " + name
-                                + " is produced in the order of its stream (its changes are fractions of it), so a domain's "
-                                + key + " does not apply; give --rate and --count");
-                    }
-                }
-            }
             mergeDomain(plans, keyValuesOf(option), defaultRate, defaultCount, option);
         }
         return new SyntheticPlan(name, modelType, dimension, seed, plans);
@@ -241,6 +232,15 @@ public final class SyntheticPlan {
         String domainName = fields.get("name");
         if (domainName == null) {
             throw new IllegalArgumentException("domain '" + context + "' has no name=...");
+        }
+        if (plans.stream().anyMatch(d -> d.spec().changes())) {
+            for (String key : List.of("rate", "count", "delay")) {
+                if (fields.containsKey(key)) {
+                    throw new IllegalArgumentException("domain '" + context + "': an experiment with a change point is "
+                            + "produced in the order of its stream (its changes are fractions of it), so a domain's "
+                            + key + " does not apply; give --rate and --count");
+                }
+            }
         }
         for (int j = 0; j < plans.size(); j++) {
             if (plans.get(j).name().equals(domainName)) {
