@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The plots of an experiment with a change point: λ and p of the changed domain over the
  * examples seen, per run, with the change marked and the oracle weights that know the change
- * (GLS λ*, VA p*, before and after it) dashed in black.
+ * (GLS λ*, VA p*, before and after it) dashed in black. The runs' domain health events, where
+ * the metrics records carry them, are thin red lines on the time axis.
  */
 final class ChangePlots {
     private ChangePlots() {}
@@ -26,8 +27,13 @@ final class ChangePlots {
         double end = truth.streamLength();
         ChangeOracle before = ChangeOracle.at(experiment, 0, WeightSettings.DEFAULT_EPSILON);
         ChangeOracle after = ChangeOracle.afterChange(experiment, WeightSettings.DEFAULT_EPSILON);
-        List<ReportCharts.Marker> markers = List.of(new ReportCharts.Marker(changeAt,
-                String.format(Locale.ROOT, " change at %.0f", changeAt), false));
+        List<ReportCharts.Marker> markers = new ArrayList<>();
+        markers.add(new ReportCharts.Marker(changeAt, String.format(Locale.ROOT, " change at %.0f", changeAt), false));
+        for (RunEvaluation e : evals) {
+            for (MetricsPoint.HealthMark h : e.healthEvents) {
+                markers.add(new ReportCharts.Marker(h.arrivals(), " " + e.label + ": " + h.domain() + " " + h.kind(), true));
+            }
+        }
 
         List<ReportCharts.Line> lambda = lines(evals, e -> e.lossWeights.get(domain));
         lambda.add(oracleLine("GLS λ* (knows the change)", before.lossWeight(d), after.lossWeight(d), changeAt, end));

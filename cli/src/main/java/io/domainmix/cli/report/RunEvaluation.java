@@ -22,6 +22,8 @@ public final class RunEvaluation {
     /** Per domain: λ and p over time. */
     public final Map<String, Series> lossWeights;
     public final Map<String, Series> samplingProbabilities;
+    /** The domain health events of the run, in the order published. */
+    public final List<MetricsPoint.HealthMark> healthEvents;
     public final Series trainingLoss;
 
     public final long examplesSeen;
@@ -50,7 +52,9 @@ public final class RunEvaluation {
         Map<String, List<double[]>> loss = new LinkedHashMap<>();
         Map<String, List<double[]>> lambdas = new LinkedHashMap<>();
         Map<String, List<double[]>> ps = new LinkedHashMap<>();
+        List<MetricsPoint.HealthMark> events = new ArrayList<>();
         for (MetricsPoint m : metrics) {
+            events.addAll(m.healthEvents);
             double x = m.examplesSeen;
             int i = m.indexOf(referenceDomain);
             if (i >= 0) {
@@ -80,6 +84,7 @@ public final class RunEvaluation {
         Map<String, Series> sp = new LinkedHashMap<>();
         ps.forEach((d, pts) -> sp.put(d, series("p " + d, pts)));
         samplingProbabilities = sp;
+        healthEvents = List.copyOf(events);
 
         ModelSnapshot lastSnap = run.lastSnapshot();
         MetricsPoint lastM = run.lastMetrics();

@@ -32,6 +32,17 @@ class ChangeReportTest {
             Path s = dir.resolve(runId + ".snapshots.jsonl");
             Path m = dir.resolve(runId + ".metrics.jsonl");
             SimulatedRecords.writeRun(s, m, runId, experiment, PolicySpec.parse(p), SEED, EXAMPLES, 500);
+            if (p.equals("erma+va")) {
+                // a metrics record that carries a health event, as the job publishes one when it happens
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                List<String> lines = Files.readAllLines(m);
+                com.fasterxml.jackson.databind.node.ObjectNode record =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(lines.get(lines.size() / 2));
+                record.putArray("healthEvents").addObject().put("domain", "d2").put("kind", "loss-up")
+                        .put("arrivals", 33_333).put("message", "domain d2: loss 19.8× higher");
+                lines.add(lines.size() / 2 + 1, json.writeValueAsString(record));
+                Files.write(m, lines);
+            }
             reader.readFile(s);
             reader.readFile(m);
         }
@@ -54,6 +65,9 @@ class ChangeReportTest {
         RunEvaluation fgls = r.runs().stream().filter(e -> e.label.startsWith("fgls")).findFirst().orElseThrow();
         assertEquals(target, erma.lossWeights.get("d2").lastY(), 0.2 * target);
         assertTrue(fgls.lossWeights.get("d2").lastY() > 1.2 * target, "cumulative fgls: " + fgls.lossWeights.get("d2").lastY());
+        assertEquals(List.of(new MetricsPoint.HealthMark("d2", "loss-up", 33_333, "domain d2: loss 19.8× higher")),
+                erma.healthEvents);
+        assertEquals(List.of(), fgls.healthEvents);
         String page = Files.readString(r.html());
         assertTrue(page.contains("lambda-changed.png") && page.contains("p-changed.png"));
     }
