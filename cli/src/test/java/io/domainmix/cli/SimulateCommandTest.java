@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -30,20 +32,28 @@ class SimulateCommandTest {
         }
     }
 
-    @Test
-    void aChangeExperimentsJsonCarriesTheAdaptationOfEveryPolicy() throws Exception {
+    /** Runs {@code simulate ARGS --json} and parses what it prints. */
+    private static JsonNode simulateJson(String... args) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream saved = System.out;
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = DomainMixCommand.commandLine().execute("simulate", "--experiment", "drift", "--examples", "40000",
-                    "--seeds", "2", "--dim", "5", "--policies", "erma+va,fgls+va", "--stats-window", "1024", "--json");
+            List<String> all = new ArrayList<>(List.of("simulate"));
+            all.addAll(List.of(args));
+            all.add("--json");
+            code = DomainMixCommand.commandLine().execute(all.toArray(new String[0]));
         } finally {
             System.setOut(saved);
         }
         assertEquals(0, code);
-        JsonNode r = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aChangeExperimentsJsonCarriesTheAdaptationOfEveryPolicy() throws Exception {
+        JsonNode r = simulateJson("--experiment", "drift", "--examples", "40000", "--seeds", "2", "--dim", "5",
+                "--policies", "erma+va,fgls+va", "--stats-window", "1024");
         assertTrue(r.get("oracle").get("lastQuarterGlsError").isNumber());
         for (int i = 0; i < 2; i++) {
             JsonNode a = r.get("results").get(i).get("adaptation");
@@ -67,18 +77,8 @@ class SimulateCommandTest {
 
     @Test
     void jsonOutputHasTheDocumentedFields() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = DomainMixCommand.commandLine().execute("simulate", "--experiment", "linear-noise", "--examples", "5000",
-                    "--seeds", "2", "--dim", "5", "--policies", "uniform+proportional,erma+va", "--json");
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(0, code);
-        JsonNode r = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        JsonNode r = simulateJson("--experiment", "linear-noise", "--examples", "5000", "--seeds", "2", "--dim", "5",
+                "--policies", "uniform+proportional,erma+va");
         assertEquals("linear-noise", r.get("experiment").asText());
         assertEquals(5000, r.get("examples").asLong());
         assertTrue(r.get("oracle").get("glsError").isNumber());
