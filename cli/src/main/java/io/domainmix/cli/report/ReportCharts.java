@@ -15,6 +15,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -120,6 +121,7 @@ final class ReportCharts {
             renderer.setSeriesStroke(i, l.dashed() ? DASHED : SOLID);
         }
         plot.setRenderer(renderer);
+        int events = 0;
         for (Marker m : markers) {
             ValueMarker v = new ValueMarker(m.x(), m.event() ? new Color(0xd62728) : Color.DARK_GRAY,
                     m.event() ? new BasicStroke(1.0f) : DASHED);
@@ -127,6 +129,11 @@ final class ReportCharts {
             v.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             v.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             v.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            if (m.event()) {
+                // events close in time would print over each other: one line of text each, below the change's
+                v.setLabelOffset(new RectangleInsets(18 + 16 * events++, 2, 2, 2));
+                v.setLabelPaint(new Color(0xd62728));
+            }
             plot.addDomainMarker(v);
         }
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
