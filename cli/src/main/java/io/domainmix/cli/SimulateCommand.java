@@ -67,6 +67,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--policy-parameter", paramLabel = "NAME=VALUE",
+            description = "A policy's own parameter, named as the job's option, e.g. temperature=3 or fgls-half-life=5000 "
+                    + "(repeatable; every policy of the grid that has it uses it).")
+    java.util.Map<String, String> policyParameters = new java.util.TreeMap<>();
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -96,6 +101,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (statsWindow != null) {
             s.statsWindowMax = statsWindow;
         }
+        s.policyParameters = policyParameters;
         List<PolicySpec> grid = policies == null ? PolicySpec.defaultGrid(exp.modelType()) : PolicySpec.parseList(policies);
         long start = System.nanoTime();
         SimulationReport report = Simulator.run(exp, s, grid);

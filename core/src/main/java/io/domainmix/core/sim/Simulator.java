@@ -134,7 +134,8 @@ public final class Simulator {
     }
 
     public static TrainerSettings trainerSettings(Experiment experiment, SimulationSettings s, PolicySpec policy, long seed) {
-        TrainerSettings t = new TrainerSettings(experiment.modelSpec(), policy.weightSettings());
+        TrainerSettings t = new TrainerSettings(experiment.modelSpec(),
+                policy.weightSettings().parseParameters(s.policyParameters));
         t.batchSize = s.batchSize;
         t.stepsPerArrival = s.stepsPerArrival;
         t.bufferCapacity = s.bufferCapacity;
