@@ -148,15 +148,18 @@ final class SimulateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "oracle: GLS knowing the change, mean error over the last quarter %.4f%n",
                     r.oracle.lastQuarterGlsError);
         }
-        out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s%n", "policy", "lambda lag", "p lag", "lambda err(LQ)",
-                "p err(LQ)", "error(LQ)");
+        out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s %12s  %s%n", "policy", "lambda lag", "p lag", "lambda err(LQ)",
+                "p err(LQ)", "error(LQ)", "event lag", "first event after the change (events before it)");
         for (SimulationReport.PolicyResult p : r.results) {
             if (p.adaptation == null) {
                 continue;
             }
-            out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s%n", p.policy, lag(p.adaptation.lossWeight),
+            SimulationReport.HealthAfterChange h = p.adaptation.healthEvent;
+            out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s %12s  %s (%s)%n", p.policy, lag(p.adaptation.lossWeight),
                     lag(p.adaptation.sampling), fmt(p.adaptation.lossWeight.lastQuarterError),
-                    fmt(p.adaptation.sampling.lastQuarterError), fmt(p.adaptation.lastQuarterError));
+                    fmt(p.adaptation.sampling.lastQuarterError), fmt(p.adaptation.lastQuarterError),
+                    h.fired ? String.format(Locale.ROOT, "%.0f", h.examples) : "none (" + h.firedSeeds + "/" + h.perSeed.size() + ")",
+                    h.firstEvents.get(0), fmt(h.falseAlarms));
         }
     }
 

@@ -39,6 +39,23 @@ public final class SimulationReport {
         public WeightAdaptation sampling;
         /** Mean over seeds of the mean ‖θ̄_t − θ*‖ over the last-quarter points (compare oracle.lastQuarterGlsError). */
         public Double lastQuarterError;
+        /** The first domain health event after the change, and the false alarms before it. */
+        public HealthAfterChange healthEvent;
+    }
+
+    /** When the trainer's domain health events told of the change. */
+    public static final class HealthAfterChange {
+        /** Whether an event came after the change on every seed. */
+        public boolean fired;
+        public int firedSeeds;
+        /** Mean over seeds of the changed domain's examples after the change until the first event; null unless fired. */
+        public Double examples;
+        /** Per seed: those examples, or null where no event came. */
+        public List<Long> perSeed = new ArrayList<>();
+        /** Per seed: the first event's domain and kind, e.g. "d2 loss-up". */
+        public List<String> firstEvents = new ArrayList<>();
+        /** Mean over seeds of the events before the change: false alarms. */
+        public Double falseAlarms;
     }
 
     /** One weight's adaptation, over seeds. */
@@ -87,6 +104,8 @@ public final class SimulationReport {
         public Double meanUses;
         /** Experiments with a change point only: how the weights followed it. */
         public Adaptation adaptation;
+        /** Mean over seeds of the domain health events over the whole stream (on a stationary experiment: false alarms). */
+        public Double healthEvents;
     }
 
     /** The result row of a policy ({@link PolicySpec#name()}, or "fgls+closed-form"). */

@@ -3,6 +3,7 @@ package io.domainmix.core.sim;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.fgls.FglsEstimator;
 import io.domainmix.core.fgls.FglsStatistics;
+import io.domainmix.core.health.HealthEvent;
 import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.model.ModelType;
@@ -48,6 +49,8 @@ public final class Simulator {
         public final double meanUses;
         /** How the weights followed the change; null for a stationary experiment. */
         public Adaptation adaptation;
+        /** Domain health events the trainer reported over the whole stream. */
+        public long healthEvents;
 
         Run(PolicySpec policy, long seed, double[] averagedTheta, double error, double cosineDistance, double heldOutLoss,
             double gradientNoise, double predictedGradientNoise, double predictedProportionalNoise,
@@ -79,6 +82,12 @@ public final class Simulator {
         public final double samplingLastQuarterError;
         /** Mean ‖θ̄_t − θ*‖ over {@value #LAST_QUARTER_POINTS} points evenly spread over the last quarter. */
         public final double lastQuarterError;
+        /** Health events before the change: false alarms. */
+        public long healthEventsBeforeChange;
+        /** The changed domain's examples after the change until the first health event (of any domain); -1: none. */
+        public long healthEventExamples = -1;
+        /** That event's domain and kind, e.g. "d2 loss-up"; null: none. */
+        public String healthEvent;
 
         Adaptation(long lossWeightExamples, long samplingExamples, double lossWeightLastQuarterError,
                    double samplingLastQuarterError, double lastQuarterError) {
@@ -166,6 +175,7 @@ public final class Simulator {
         long noiseWindowStart = expectedSteps - Math.max(1, expectedSteps / 10);
         boolean noiseWindowOpen = false;
         ChangeWatch watch = experiment.changes() ? new ChangeWatch(experiment, s, ts.weights.epsilon, truth) : null;
+        long healthEvents = 0;
 
         for (long i = 0; i < s.examples; i++) {
             int k = arrivals.nextDomain();
@@ -185,6 +195,14 @@ public final class Simulator {
             }
             if (watch != null) {
                 watch.afterArrival(i, k, trainer);
+            }
+            if (trainer.healthEventCount() != healthEvents) {
+                healthEvents = trainer.healthEventCount();
+                for (HealthEvent event : trainer.drainHealthEvents()) {
+                    if (watch != null) {
+                        watch.onHealthEvent(i, event);
+                    }
+                }
             }
         }
         // final statistics, so the reported weights reflect all the data
@@ -209,6 +227,7 @@ public final class Simulator {
                 trainer.predictedGradientNoise(), trainer.predictedProportionalNoise(), lambda, p, trainer.step(),
                 trainer.fractionOfExamplesUsed(), trainer.meanUsesOfUsedExamples());
         run.adaptation = watch == null ? null : watch.result();
+        run.healthEvents = trainer.healthEventCount();
         return run;
     }
 
@@ -227,6 +246,9 @@ public final class Simulator {
         private int nextPoint;
         private double errorSum;
         private int trainerIndex = -1;
+        private long eventsBefore;
+        private long eventExamples = -1;
+        private String event;
 
         ChangeWatch(Experiment experiment, SimulationSettings s, double epsilon, GroundTruth truth) {
             this.name = experiment.changedDomain();
@@ -254,9 +276,23 @@ public final class Simulator {
             }
         }
 
+        /** A health event drained after arrival {@code i}. */
+        void onHealthEvent(long i, HealthEvent e) {
+            if (i < changeAt) {
+                eventsBefore++;
+            } else if (event == null) {
+                eventExamples = lambda.examples();
+                event = e.domain + " " + e.kind;
+            }
+        }
+
         Adaptation result() {
-            return new Adaptation(lambda.adaptationExamples(), p.adaptationExamples(), lambda.lastQuarterError(),
+            Adaptation a = new Adaptation(lambda.adaptationExamples(), p.adaptationExamples(), lambda.lastQuarterError(),
                     p.lastQuarterError(), trueTheta == null || nextPoint < points.length ? Double.NaN : errorSum / points.length);
+            a.healthEventsBeforeChange = eventsBefore;
+            a.healthEventExamples = eventExamples;
+            a.healthEvent = event;
+            return a;
         }
     }
 
@@ -412,6 +448,7 @@ public final class Simulator {
                 pr.finalLossWeights.add(orNull(mean(runs, x -> x.lossWeights[dd])));
                 pr.finalSamplingProbs.add(orNull(mean(runs, x -> x.samplingProbabilities[dd])));
             }
+            pr.healthEvents = orNull(mean(runs, x -> x.healthEvents));
             if (experiment.changes()) {
                 pr.adaptation = adaptation(experiment, s, spec, runs);
             }
@@ -451,6 +488,21 @@ public final class Simulator {
         a.sampling = weightAdaptation(oracle.samplingProbability(d), SAMPLING_TOLERANCE, false, runs,
                 x -> x.adaptation.samplingExamples, x -> x.adaptation.samplingLastQuarterError);
         a.lastQuarterError = orNull(mean(runs, x -> x.adaptation.lastQuarterError));
+        SimulationReport.HealthAfterChange h = new SimulationReport.HealthAfterChange();
+        h.falseAlarms = orNull(mean(runs, x -> x.adaptation.healthEventsBeforeChange));
+        long sum = 0;
+        for (Run r : runs) {
+            long l = r.adaptation.healthEventExamples;
+            h.perSeed.add(l < 0 ? null : l);
+            h.firstEvents.add(r.adaptation.healthEvent);
+            if (l >= 0) {
+                h.firedSeeds++;
+                sum += l;
+            }
+        }
+        h.fired = h.firedSeeds == runs.size();
+        h.examples = h.fired ? (double) sum / runs.size() : null;
+        a.healthEvent = h;
         return a;
     }
 
