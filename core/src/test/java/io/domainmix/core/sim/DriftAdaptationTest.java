@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.synth.Experiment;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +89,30 @@ class DriftAdaptationTest {
         SimulationReport.Adaptation a = arrive.result("erma+va").adaptation;
         assertEquals("d3", a.domain);
         assertTrue(a.lossWeight.adapted, "the new domain's λ: " + a.lossWeight.perSeed);
+    }
+
+    /**
+     * The trainer's domain health events, counted by the simulator: one after each change (d2's
+     * loss rose on {@code drift}, d3 started on {@code arrive}, d2 stopped on {@code vanish}),
+     * none before it, and on {@code drift} no later than λ adapted.
+     */
+    @Test
+    void aHealthEventTellsOfEveryChangeAndNoneBeforeIt() {
+        for (String experiment : Experiment.changeNames()) {
+            SimulationReport r = run(experiment, "erma+va", 2);
+            SimulationReport.Adaptation a = r.result("erma+va").adaptation;
+            SimulationReport.HealthAfterChange h = a.healthEvent;
+            assertTrue(h.fired, experiment + ": " + h.perSeed);
+            assertEquals(0.0, h.falseAlarms, experiment);
+            String expected = Map.of("drift", "d2 loss-up", "arrive", "d3 started", "vanish", "d2 stopped").get(experiment);
+            assertEquals(List.of(expected, expected), h.firstEvents, experiment);
+            if (experiment.equals("drift")) {
+                for (int seed = 0; seed < 2; seed++) {
+                    assertTrue(h.perSeed.get(seed) <= a.lossWeight.perSeed.get(seed), "event " + h.perSeed + ", λ " + a.lossWeight.perSeed);
+                }
+            }
+        }
+        assertEquals(0.0, run("linear-noise", "erma+va", 2).result("erma+va").healthEvents, "no change, no event");
     }
 
     @Test
