@@ -154,6 +154,7 @@ public final class Simulator {
         t.momentum = s.momentum;
         t.maxStalenessSteps = s.maxStalenessSteps;
         t.statsWindowMax = s.statsWindowMax;
+        t.healthFactor = s.healthFactor;
         t.seed = seed;
         return t;
     }

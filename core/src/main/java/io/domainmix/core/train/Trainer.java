@@ -540,13 +540,30 @@ public final class Trainer {
         checkHealth();
     }
 
-    /** The health checks of every domain against the weights just computed: O(K), like the recomputation. */
+    /**
+     * Values of a domain's loss and gradient means after a detected rise of its loss before the
+     * new values alone make the reading: the relative standard error of a mean of 512 squared
+     * Gaussian residuals is √(2/512) ≈ 0.06, so the 20 % that λ is judged by is over 3 standard
+     * errors (256 left λ outside it on one seed in five of the drift experiment; 2,048 waited longer).
+     */
+    static final long CHANGE_RESTART_WINDOW = 512;
+
+    /**
+     * The health checks of every domain against the weights just computed: O(K), like the
+     * recomputation. A domain whose loss rose by more than F restarts its means.
+     */
     private void checkHealth() {
         long reported = health.count();
         for (int k = 0; k < s.domains.length; k++) {
             DomainTrainerState d = s.domainStates[k];
-            health.check(s.domains[k], d.health, d.arrivalCount, s.arrivals, s.step, d.lossMean.read(), s.lossWeight[k],
-                    s.arrivals - d.decayedAt, s.share[k]);
+            boolean lossRose = health.check(s.domains[k], d.health, d.arrivalCount, s.arrivals, s.step,
+                    d.lossMean.read(), s.lossWeight[k], s.arrivals - d.decayedAt, s.share[k]);
+            if (lossRose) {
+                // the domain changed: its loss and gradient means restart from here instead of
+                // mixing up to two capped windows of the old noise into ERMA's λ and VA's p
+                d.lossMean.restart(CHANGE_RESTART_WINDOW);
+                d.gradientMean.restart(CHANGE_RESTART_WINDOW);
+            }
         }
         s.healthEvents += health.count() - reported;
     }

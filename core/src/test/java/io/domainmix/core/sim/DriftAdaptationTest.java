@@ -32,20 +32,23 @@ class DriftAdaptationTest {
 
     /**
      * ERMA's loss mean of a domain is the mean of its last completed window of examples (at
-     * most {@code statsWindowMax}, 4,096): the first window completed after the change may still
-     * hold clean examples, the second holds none. So the lag is at most about two windows of d2,
-     * plus the summary interval (1,000) that carries the mean to the trainer.
+     * most {@code statsWindowMax}, 4,096), which after a change would still mix in clean examples
+     * for one to two windows; the health check sees the loss rise (F = 4) and restarts the
+     * domain's means, so λ follows within the issue's 5,000 examples of d2 on every seed.
      */
     @Test
-    void ermaFollowsTheNoiseJumpWithinTwoLossWindowsAndCumulativeFglsDoesNot() {
+    void ermaFollowsTheNoiseJumpWithinFiveThousandExamplesAndCumulativeFglsDoesNot() {
         SimulationReport r = run("drift", "erma+va,fgls+va", 5);
         SimulationReport.Adaptation erma = r.result("erma+va").adaptation;
         assertEquals("d2", erma.domain);
         assertEquals(100_000, erma.changeAtExample);
         assertEquals(0.05 / 0.525, erma.lossWeight.target, 1e-12);
         assertTrue(erma.lossWeight.adapted, "erma λ lags per seed " + erma.lossWeight.perSeed);
+        System.out.printf("drift: erma λ lags per seed %s, health events after %s%n", erma.lossWeight.perSeed,
+                erma.healthEvent.perSeed);
         for (Long lag : erma.lossWeight.perSeed) {
-            assertTrue(lag <= 2 * 4096 + 1000, "erma λ lags per seed " + erma.lossWeight.perSeed);
+            assertTrue(lag <= 5_000, "erma λ lags per seed " + erma.lossWeight.perSeed + ", health events after "
+                    + erma.healthEvent.perSeed);
         }
         assertTrue(erma.sampling.adapted, "erma+va p lags per seed " + erma.sampling.perSeed);
         assertTrue(erma.lossWeight.lastQuarterError < 0.2, "erma's λ stays near λ* in the last quarter");
@@ -59,15 +62,20 @@ class DriftAdaptationTest {
         assertNotNull(r.oracle.lastQuarterGlsError);
     }
 
-    /** The criterion, 5,000 examples of d2, on every seed: it needs windows of at most 2,048. */
+    /** Without the restart on a detected rise (F = ∞ turns the checks off) the lag is one to two windows of 4,096. */
     @Test
-    void withLossWindowsOf2048ErmaAdaptsWithinFiveThousandExamplesOnEverySeed() {
-        SimulationReport r = run("drift", "erma+va", 5, 200_000, 2048);
+    void withoutHealthChecksErmaLagsByOneToTwoLossWindows() {
+        SimulationSettings s = new SimulationSettings();
+        s.examples = 200_000;
+        s.seeds = 5;
+        s.heldOutPerDomain = 0;
+        s.healthFactor = Double.POSITIVE_INFINITY;
+        SimulationReport r = Simulator.run(Experiment.named("drift", Experiment.DEFAULT_DIMENSION), s,
+                PolicySpec.parseList("erma+va"));
         SimulationReport.WeightAdaptation lambda = r.result("erma+va").adaptation.lossWeight;
         assertTrue(lambda.adapted, "erma λ lags per seed " + lambda.perSeed);
-        for (Long lag : lambda.perSeed) {
-            assertTrue(lag <= 5_000, "erma λ lags per seed " + lambda.perSeed);
-        }
+        long slowest = lambda.perSeed.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(slowest > 5_000 && slowest <= 2 * 4096 + 1000, "erma λ lags per seed " + lambda.perSeed);
     }
 
     @Test
