@@ -35,7 +35,7 @@ import java.util.Map;
  *       θ ← θ − η_t (1/B) Σ w ∇ℓ, skipped whole if anything is not finite;</li>
  *   <li>on every statistics summary (exact counts and the FGLS sufficient statistics, from the
  *       statistics operator), λ and p are recomputed with the configured policies (FGLS
- *       re-solved at most every {@code fglsInterval} arrivals).</li>
+ *       re-solved every {@code fglsInterval} arrivals, and each time the arrivals double before that).</li>
  * </ol>
  * Scoring here rather than in the parallel statistics operator bounds the staleness of the
  * scores by construction: the operator would score under a snapshot read back through Kafka,
@@ -87,6 +87,9 @@ public final class Trainer {
         st.average = st.theta.clone();
         st.rngState = SplitMix64.derive(settings.seed, "trainer");
         st.scoringTheta = st.theta.clone();
+        if (settings.uniformReferenceEnabled()) {
+            st.uniformReference = UniformReferenceModel.startingAt(st.theta);
+        }
         int bins = (int) Math.min(settings.maxStalenessSteps, STALENESS_BINS);
         st.lagBinWidth = (settings.maxStalenessSteps + bins - 1) / bins;
         st.lagHistogram = new long[bins];
@@ -191,7 +194,8 @@ public final class Trainer {
             s.scoringStep = s.step;
             lag = 0;
         }
-        double loss = e.weight * model.loss(s.scoringTheta, e.x, e.y);
+        UniformReferenceModel reference = s.uniformReference;
+        double loss = e.weight * model.loss(reference != null ? reference.scoringParameters() : s.scoringTheta, e.x, e.y);
         model.lossAndGradient(s.theta, e.x, e.y, gradient);
         double g2 = 0;
         for (double g : gradient) {
@@ -200,6 +204,9 @@ public final class Trainer {
         g2 *= e.weight * e.weight;
         if (!Double.isFinite(loss) || !Double.isFinite(g2)) {
             return false;
+        }
+        if (reference != null) {
+            reference.train(model, e.x, e.y, e.weight, reference.stepSize, gradient); // after scoring: prequential
         }
         s.lossMean[k].add(loss, settings.statsWindowMax);
         s.gradientMean[k].add(g2, settings.statsWindowMax);
@@ -410,18 +417,29 @@ public final class Trainer {
     private void refreshStepSize() {
         if (!Double.isNaN(settings.stepSize)) {
             s.baseStepSize = settings.stepSize;
+            if (s.uniformReference != null) {
+                s.uniformReference.stepSize = settings.stepSize;
+            }
             return;
         }
         double worst = 0;
+        double worstUnweighted = 0;
         for (int k = 0; k < s.domains.length; k++) {
-            double w = s.importanceWeight[k];
-            if (s.arrivalCount[k] == 0 || !(w > 0)) {
+            if (s.arrivalCount[k] == 0) {
                 continue;
             }
             double ex2 = BiasCorrectedEma.read(s.featureRaw[k], settings.emaBeta, s.arrivalCount[k]);
-            worst = Math.max(worst, w * model.curvatureBound(ex2));
+            double curvature = model.curvatureBound(ex2);
+            worstUnweighted = Math.max(worstUnweighted, curvature);
+            double w = s.importanceWeight[k];
+            if (w > 0) {
+                worst = Math.max(worst, w * curvature);
+            }
         }
         s.baseStepSize = worst > 0 ? settings.stepSizeFactor / worst : 0.0;
+        if (s.uniformReference != null) {
+            s.uniformReference.stepSize = worstUnweighted > 0 ? settings.stepSizeFactor / worstUnweighted : 0.0;
+        }
     }
 
     /**
@@ -495,8 +513,11 @@ public final class Trainer {
         s.weightsAt = s.arrivals;
         s.weightsPending = false;
         double[] share = currentShares();
+        // re-solved every fglsInterval arrivals, and sooner while the stream is young (each time the
+        // arrivals double): the first solve may rest on a few hundred examples, or on the one domain
+        // whose summary came first, and a short stream would keep it to the end
         if (settings.fglsEnabled()
-                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= settings.fglsInterval)) {
+                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= Math.min(settings.fglsInterval, Math.max(s.fglsSolvedAt, 1)))) {
             solveFgls();
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries

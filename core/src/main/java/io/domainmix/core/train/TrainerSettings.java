@@ -68,6 +68,8 @@ public final class TrainerSettings implements Serializable {
     public long statsWindowMax = DEFAULT_STATS_WINDOW_MAX;
     /** N: the arrival-mix metric compares each domain's share of the last N arrivals with its long-run share. */
     public int arrivalMixWindow = DEFAULT_ARRIVAL_MIX_WINDOW;
+    /** What ERMA scores arrivals under (ignored by the other loss-weight policies). */
+    public ErmaReference ermaReference = ErmaReference.UNIFORM;
     public long seed = 1;
 
     public TrainerSettings() {}
@@ -82,6 +84,9 @@ public final class TrainerSettings implements Serializable {
             throw new IllegalArgumentException("a model spec is required");
         }
         weights.validate();
+        if (ermaReference == null) {
+            throw new IllegalArgumentException("an ERMA reference is required; allowed: " + ErmaReference.allowed());
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size B must be >= 1: " + batchSize);
         }
@@ -125,6 +130,11 @@ public final class TrainerSettings implements Serializable {
             throw new IllegalArgumentException("the fgls loss-weight policy needs the linear model; use erma for "
                     + model.type().optionName());
         }
+    }
+
+    /** Whether the trainer keeps a {@link UniformReferenceModel} for ERMA's losses. */
+    public boolean uniformReferenceEnabled() {
+        return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.ERMA && ermaReference == ErmaReference.UNIFORM;
     }
 
     public boolean fglsEnabled() {
