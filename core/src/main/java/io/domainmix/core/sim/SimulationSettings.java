@@ -19,6 +19,7 @@ public final class SimulationSettings {
     public long maxStalenessSteps = io.domainmix.core.train.TrainerSettings.DEFAULT_MAX_STALENESS_STEPS;
     /** Longest window of the per-domain loss and ‖∇ℓ‖² means. */
     public long statsWindowMax = io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX;
+    public io.domainmix.core.train.ErmaReference ermaReference = io.domainmix.core.train.ErmaReference.UNIFORM;
     /** Held-out examples per domain for the held-out loss. */
     public int heldOutPerDomain = 2000;
     /** Worker threads over seeds (results do not depend on it). */

@@ -101,6 +101,7 @@ public final class Simulator {
         t.momentum = s.momentum;
         t.maxStalenessSteps = s.maxStalenessSteps;
         t.statsWindowMax = s.statsWindowMax;
+        t.ermaReference = s.ermaReference;
         t.seed = seed;
         return t;
     }

@@ -53,6 +53,8 @@ public final class Trainer {
     private final Map<String, Integer> indexByDomain = new HashMap<>();
     /** Domains whose ring changed since {@link #drainChangedBuffers()}; not state. */
     private final java.util.BitSet changedBuffers = new java.util.BitSet();
+    /** The slots' domain draws, derived from p and the buffers; not state. */
+    private final DomainSampler sampler = new DomainSampler();
 
     // scratch, never part of the state
     private final double[] gradient;
@@ -104,6 +106,7 @@ public final class Trainer {
     public void attach(TrainerState state) {
         this.s = state;
         changedBuffers.clear();
+        sampler.invalidate();
         this.rng = new SplitMix64(state.rngState);
         indexByDomain.clear();
         for (int i = 0; i < state.domains.length; i++) {
@@ -236,6 +239,9 @@ public final class Trainer {
         b.y[slot] = e.y;
         b.weight[slot] = e.weight;
         markChanged(k);
+        if (s.bufferSize[k] == 0) {
+            sampler.invalidate(); // the domain can be drawn from now on
+        }
         s.bufferNext[k] = (slot + 1) % s.bufferCapacity[k];
         if (s.bufferSize[k] < s.bufferCapacity[k]) {
             s.bufferSize[k]++;
@@ -323,13 +329,9 @@ public final class Trainer {
      */
     private boolean accumulateSlots() {
         int k = s.domains.length;
-        double total = 0;
-        for (int i = 0; i < k; i++) {
-            if (s.bufferSize[i] > 0) {
-                total += s.samplingProbability[i];
-            }
-        }
-        boolean byShares = !(total > 0);
+        sampler.rebuildIfStale(s.samplingProbability, s.bufferSize);
+        double total = sampler.total();
+        boolean byShares = sampler.isEmpty();
         if (byShares) {
             // no probability mass on domains with data (e.g. before the first weights): use π
             for (int i = 0; i < k; i++) {
@@ -346,7 +348,7 @@ public final class Trainer {
         double lossSum = 0;
         double[] x = slotFeatures;
         for (int slot = 0; slot < settings.batchSize; slot++) {
-            int d = drawDomain(total, byShares);
+            int d = byShares ? drawDomainByShares(total) : sampler.draw(rng);
             // p renormalized over the domains that have data (w = πλ/(p/total)), so that E[ĝ]
             // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
@@ -386,7 +388,8 @@ public final class Trainer {
         return g;
     }
 
-    private int drawDomain(double total, boolean byShares) {
+    /** A domain with examples, with probability by its decayed count: O(K), only before the first weights. */
+    private int drawDomainByShares(double total) {
         double u = rng.nextDouble() * total;
         int last = -1;
         for (int i = 0; i < s.domains.length; i++) {
@@ -394,7 +397,7 @@ public final class Trainer {
                 continue;
             }
             last = i;
-            u -= byShares ? s.decayedCount[i] : s.samplingProbability[i];
+            u -= s.decayedCount[i];
             if (u < 0) {
                 return i;
             }
@@ -532,6 +535,7 @@ public final class Trainer {
         s.lossWeight = w.lossWeight;
         s.samplingProbability = w.samplingProbability;
         s.importanceWeight = w.importanceWeight;
+        sampler.invalidate();
         if (settings.fglsEnabled() && s.fglsSolvedAt == s.arrivals) {
             s.fglsTheta = closedFormFgls(w.lossWeight);
         }
