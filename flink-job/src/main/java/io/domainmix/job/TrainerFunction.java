@@ -42,8 +42,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State layout (issue 16): the trainer works on its state in memory and writes it to Flink's
  * keyed state only when a checkpoint is taken ({@link #snapshotState}): the small part (model,
- * optimizer, O(K) numbers per domain) as one value, and each domain's ring of examples
- * ({@link DomainBuffer}) under its own key in a map state — only the rings that changed since
+ * optimizer, and per domain the few numbers of its
+ * {@link io.domainmix.core.train.DomainTrainerState}) as one value, and each domain's ring of
+ * examples ({@link DomainBuffer}) under its own key in a map state — only the rings that changed since
  * the last checkpoint. So an element costs no state access on any backend, and with RocksDB or
  * ForSt (incremental checkpoints) a checkpoint costs what changed; the heap backend gets fresh
  * copies, never objects the trainer goes on mutating. A restored trainer is rebuilt from both on
@@ -155,7 +156,6 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             return null;
         }
         TrainerState st = stateSerializer.copy(stored);
-        st.buffers = new DomainBuffer[st.domains.length];
         for (int k = 0; k < st.domains.length; k++) {
             DomainBuffer b = bufferState.get(st.domains[k]);
             if (b == null) {
@@ -163,7 +163,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
                         + "; it was taken by a version that kept the rings inside the trainer's value state: "
                         + "start the run again without restoring it (or under a new --run-id)");
             }
-            st.buffers[k] = bufferSerializer.copy(b);
+            st.domainStates[k].ring = bufferSerializer.copy(b);
         }
         TrainerProgress p = progressState.value();
         progress = p == null ? new TrainerProgress() : progressSerializer.copy(p);
@@ -189,16 +189,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             return; // nothing has changed since the start or the restore
         }
         TrainerState st = t.state();
-        DomainBuffer[] buffers = st.buffers;
-        st.buffers = null; // the rings go to the map state, each under its domain
-        try {
-            trainerState.update(stateSerializer.copy(st));
-        } finally {
-            st.buffers = buffers;
-        }
+        trainerState.update(stateSerializer.copy(st)); // without the rings: they are transient in the value
         int[] changed = t.drainChangedBuffers();
         for (int k : changed) {
-            bufferState.put(st.domains[k], bufferSerializer.copy(buffers[k]));
+            bufferState.put(st.domains[k], bufferSerializer.copy(st.domainStates[k].ring));
         }
         buffersWrittenAtLastCheckpoint = changed.length;
         progressState.update(progressSerializer.copy(progress));
@@ -250,12 +244,12 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.timestamp = now;
         m.last = last;
         m.domains = t.domains().clone();
-        m.arrivals = t.arrivalCounts().clone();
-        m.statsCount = t.state().statsCount.clone();
+        m.arrivals = t.arrivalCounts();
+        m.statsCount = t.statsCounts();
         m.share = t.shares().clone();
         m.recentShare = t.recentShares();
         m.longRunShare = t.longRunShares();
-        m.nonFinite = t.nonFiniteCounts().clone();
+        m.nonFinite = t.nonFiniteCounts();
         m.loss = t.lossEstimates();
         m.gradientSecondMoment = t.gradientSecondMoments();
         m.lossWeight = t.lossWeights().clone();
@@ -278,7 +272,6 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         return m;
     }
 
-    /** Per-domain gauges (λ, p, π, recent share, L̄, n) for every domain not yet registered. */
     /**
      * One group of gauges per domain, registered once. A domain keeps its index in the trainer for
      * the whole run (domains are only appended, and a restore keeps their order), so a gauge reads
@@ -302,7 +295,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
                 g.gauge("loss", perDomain(k, tr -> tr.lossEstimate(k)));
                 g.gauge("examples", (Gauge<Long>) () -> {
                     Trainer tr = trainer;
-                    return tr == null || k >= tr.arrivalCounts().length ? 0L : tr.arrivalCounts()[k];
+                    return tr == null || k >= tr.domains().length ? 0L : tr.arrivalCount(k);
                 });
             }
         }

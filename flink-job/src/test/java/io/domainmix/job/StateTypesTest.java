@@ -3,6 +3,7 @@ package io.domainmix.job;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,8 +43,8 @@ class StateTypesTest {
     @Test
     void everyStreamAndStateTypeIsAPojoWithoutGenericParts() {
         for (Class<?> c : List.of(Example.class, RawRecord.class, DeadLetter.class, DomainStats.class,
-                DomainStatistics.class, TrainerState.class, TrainerProgress.class, ModelSnapshot.class,
-                PublishedSnapshot.class, MetricsRecord.class, io.domainmix.job.score.ScoreRequest.class,
+                DomainStatistics.class, TrainerState.class, io.domainmix.core.train.DomainBuffer.class,
+                TrainerProgress.class, ModelSnapshot.class, PublishedSnapshot.class, MetricsRecord.class, io.domainmix.job.score.ScoreRequest.class,
                 io.domainmix.job.score.Prediction.class)) {
             TypeInformation<?> info = TypeInformation.of(c);
             assertTrue(info instanceof PojoTypeInfo, c + " is " + info);
@@ -83,18 +84,22 @@ class StateTypesTest {
         TrainerState back = ser.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         assertArrayEquals(st.theta, back.theta, 0.0);
         assertArrayEquals(st.domains, back.domains);
-        assertArrayEquals(st.buffers[1].x, back.buffers[1].x, 0.0);
-        assertArrayEquals(st.buffers[1].y, back.buffers[1].y, 0.0);
+        assertNotNull(st.domainStates[1].ring);
+        assertNull(back.domainStates[1].ring, "the rings are checkpointed apart, under their own keys");
+        assertEquals(st.domainStates[1].bufferSize, back.domainStates[1].bufferSize);
+        assertEquals(st.domainStates[1].bufferNext, back.domainStates[1].bufferNext);
+        assertEquals(st.domainStates[1].arrivalCount, back.domainStates[1].arrivalCount);
+        assertEquals(st.domainStates[0].decayedCount, back.domainStates[0].decayedCount, 0.0);
         assertEquals(st.rngState, back.rngState);
-        assertArrayEquals(st.fgls[0].gram, back.fgls[0].gram, 0.0);
+        assertArrayEquals(st.domainStates[0].fgls.gram, back.domainStates[0].fgls.gram, 0.0);
         assertEquals(st.arrivals, back.arrivals);
         assertArrayEquals(st.scoringTheta, back.scoringTheta, 0.0);
         assertArrayEquals(st.lagHistogram, back.lagHistogram);
         assertArrayEquals(st.recentDomains, back.recentDomains);
-        assertArrayEquals(st.recentCount, back.recentCount);
-        assertEquals(st.lossMean[1].currentSum, back.lossMean[1].currentSum, 0.0);
-        assertEquals(st.lossMean[1].previousMean, back.lossMean[1].previousMean, 0.0);
-        assertEquals(st.gradientMean[0].currentLength, back.gradientMean[0].currentLength);
+        assertEquals(st.domainStates[1].recentCount, back.domainStates[1].recentCount);
+        assertEquals(st.domainStates[1].lossMean.currentSum, back.domainStates[1].lossMean.currentSum, 0.0);
+        assertEquals(st.domainStates[1].lossMean.previousMean, back.domainStates[1].lossMean.previousMean, 0.0);
+        assertEquals(st.domainStates[0].gradientMean.currentLength, back.domainStates[0].gradientMean.currentLength);
     }
 
     @Test

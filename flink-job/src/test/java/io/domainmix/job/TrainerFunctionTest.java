@@ -102,9 +102,8 @@ class TrainerFunctionTest {
         op.setCurrentKey(RUN);
         TrainerState st = op.getKeyedStateStore().getState(TrainerFunction.TRAINER_STATE).value();
         var rings = op.getKeyedStateStore().getMapState(TrainerFunction.BUFFER_STATE);
-        st.buffers = new io.domainmix.core.train.DomainBuffer[st.domains.length];
         for (int k = 0; k < st.domains.length; k++) {
-            st.buffers[k] = rings.get(st.domains[k]);
+            st.domainStates[k].ring = rings.get(st.domains[k]);
         }
         return st;
     }
@@ -222,7 +221,8 @@ class TrainerFunctionTest {
                 want.onExample(e);
             }
             int d1 = java.util.List.of(st.domains).indexOf("d1");
-            assertArrayEquals(want.state().buffers[d1].x, st.buffers[d1].x, 0.0, "the checkpointed ring is the live one");
+            assertArrayEquals(want.state().domainStates[d1].ring.x, st.domainStates[d1].ring.x, 0.0,
+                    "the checkpointed ring is the live one");
         }
     }
 

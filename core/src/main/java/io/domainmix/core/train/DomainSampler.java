@@ -1,6 +1,7 @@
 package io.domainmix.core.train;
 
 import io.domainmix.core.rng.SplitMix64;
+import java.util.function.IntPredicate;
 
 /**
  * Draws a slot's domain k with probability p_k / Σ p over the domains that have buffered examples,
@@ -28,10 +29,10 @@ public final class DomainSampler {
     }
 
     /**
-     * Builds the table for weights {@code p} over the domains with {@code bufferSize > 0} and
-     * {@code p > 0}, if it is out of date.
+     * Builds the table for weights {@code p} over the domains that are {@code drawable} (have
+     * buffered examples) and have {@code p > 0}, if it is out of date.
      */
-    public void rebuildIfStale(double[] p, int[] bufferSize) {
+    public void rebuildIfStale(double[] p, IntPredicate drawable) {
         if (!stale) {
             return;
         }
@@ -45,7 +46,7 @@ public final class DomainSampler {
         int n = 0;
         double sum = 0;
         for (int i = 0; i < k; i++) {
-            if (bufferSize[i] > 0 && p[i] > 0) {
+            if (p[i] > 0 && drawable.test(i)) {
                 domainOf[n++] = i;
                 sum += p[i];
             }

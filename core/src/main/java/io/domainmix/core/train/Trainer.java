@@ -119,7 +119,7 @@ public final class Trainer {
     }
 
     /**
-     * The indices of the domains whose ring ({@link TrainerState#buffers}) changed since the last
+     * The indices of the domains whose ring ({@link DomainTrainerState#ring}) changed since the last
      * call, in increasing order; clears the record. A state backend that keeps each ring under
      * its own key writes only these at a checkpoint.
      */
@@ -153,26 +153,27 @@ public final class Trainer {
      */
     public int onExample(Example e) {
         int k = domainIndex(e.domain);
-        if (!score(k, e)) {
-            s.nonFiniteCount[k]++;
+        DomainTrainerState d = s.domainStates[k];
+        if (!score(d, e)) {
+            d.nonFiniteCount++;
             return 0;
         }
         long now = ++s.arrivals;
-        s.decayedCount[k] = DecayedCounts.decayed(s.decayedCount[k], s.decayedAt[k], now, gamma) + 1.0;
-        s.decayedAt[k] = now;
-        s.arrivalCount[k]++;
+        d.decayedCount = DecayedCounts.decayed(d.decayedCount, d.decayedAt, now, gamma) + 1.0;
+        d.decayedAt = now;
+        d.arrivalCount++;
         double x2 = 0;
         for (double v : e.x) {
             x2 += v * v;
         }
-        s.featureRaw[k] = BiasCorrectedEma.update(s.featureRaw[k], settings.emaBeta, x2);
-        if (s.arrivalCount[k] == 1 || (s.weightsPending && now - s.weightsAt >= s.domains.length)) {
+        d.featureRaw = BiasCorrectedEma.update(d.featureRaw, settings.emaBeta, x2);
+        if (d.arrivalCount == 1 || (s.weightsPending && now - s.weightsAt >= s.domains.length)) {
             recomputeWeights(); // a new domain gets its share, weights and step size before its first draw
         } else if (now % STEP_SIZE_REFRESH == 0) {
             refreshStepSize();
         }
-        buffer(k, e);
-        recordArrivalMix(k);
+        buffer(k, d, e);
+        recordArrivalMix(k, d);
 
         int steps = 0;
         s.stepCredit += settings.stepsPerArrival;
@@ -189,7 +190,7 @@ public final class Trainer {
      * it is S steps old) and w²‖∇ℓ‖² under θ. Returns false, recording nothing, when either is not
      * finite.
      */
-    private boolean score(int k, Example e) {
+    private boolean score(DomainTrainerState d, Example e) {
         long lag = s.step - s.scoringStep;
         if (lag >= settings.maxStalenessSteps) {
             double[] published = averagedTheta();
@@ -211,8 +212,8 @@ public final class Trainer {
         if (reference != null) {
             reference.train(model, e.x, e.y, e.weight, reference.stepSize, gradient); // after scoring: prequential
         }
-        s.lossMean[k].add(loss, settings.statsWindowMax);
-        s.gradientMean[k].add(g2, settings.statsWindowMax);
+        d.lossMean.add(loss, settings.statsWindowMax);
+        d.gradientMean.add(g2, settings.statsWindowMax);
         int bin = (int) Math.min(lag / s.lagBinWidth, s.lagHistogram.length - 1);
         s.lagHistogram[bin]++;
         s.lagMax = Math.max(s.lagMax, lag);
@@ -220,34 +221,34 @@ public final class Trainer {
     }
 
     /** The last N arrivals' domains in a ring, with a count per domain kept in step. */
-    private void recordArrivalMix(int k) {
+    private void recordArrivalMix(int k, DomainTrainerState d) {
         int[] ring = s.recentDomains;
         if (s.recentFilled == ring.length) {
-            s.recentCount[ring[s.recentNext]]--;
+            s.domainStates[ring[s.recentNext]].recentCount--;
         } else {
             s.recentFilled++;
         }
         ring[s.recentNext] = k;
-        s.recentCount[k]++;
+        d.recentCount++;
         s.recentNext = s.recentNext + 1 == ring.length ? 0 : s.recentNext + 1;
     }
 
-    private void buffer(int k, Example e) {
-        int slot = s.bufferNext[k];
-        DomainBuffer b = s.buffers[k];
+    private void buffer(int k, DomainTrainerState d, Example e) {
+        int slot = d.bufferNext;
+        DomainBuffer b = d.ring;
         System.arraycopy(e.x, 0, b.x, slot * dim, dim);
         b.y[slot] = e.y;
         b.weight[slot] = e.weight;
         markChanged(k);
-        if (s.bufferSize[k] == 0) {
+        if (d.bufferSize == 0) {
             sampler.invalidate(); // the domain can be drawn from now on
         }
-        s.bufferNext[k] = (slot + 1) % s.bufferCapacity[k];
-        if (s.bufferSize[k] < s.bufferCapacity[k]) {
-            s.bufferSize[k]++;
+        d.bufferNext = (slot + 1) % d.bufferCapacity;
+        if (d.bufferSize < d.bufferCapacity) {
+            d.bufferSize++;
         }
         // when unused examples fill the ring, the oldest of them is the one just overwritten
-        s.bufferUnused[k] = Math.min(s.bufferUnused[k] + 1, s.bufferSize[k]);
+        d.bufferUnused = Math.min(d.bufferUnused + 1, d.bufferSize);
     }
 
     /**
@@ -259,21 +260,21 @@ public final class Trainer {
      * example of the ring comes from k's distribution, and over a pass of the cursor each is
      * taken once, so E[ĝ] is the same as with uniform draws from the ring.
      */
-    private int drawExample(int k) {
-        s.drawCount[k]++;
+    private int drawExample(DomainTrainerState d) {
+        d.drawCount++;
         if (!settings.freshFirst) {
-            return rng.nextInt(s.bufferSize[k]);
+            return rng.nextInt(d.bufferSize);
         }
-        int unused = s.bufferUnused[k];
+        int unused = d.bufferUnused;
         if (unused > 0) {
-            s.bufferUnused[k] = unused - 1;
-            s.freshDrawCount[k]++;
-            return Math.floorMod(s.bufferNext[k] - unused, s.bufferCapacity[k]);
+            d.bufferUnused = unused - 1;
+            d.freshDrawCount++;
+            return Math.floorMod(d.bufferNext - unused, d.bufferCapacity);
         }
-        int size = s.bufferSize[k];
-        int c = s.reuseNext[k] % size;
-        s.reuseNext[k] = c + 1;
-        return Math.floorMod(s.bufferNext[k] - size + c, s.bufferCapacity[k]);
+        int size = d.bufferSize;
+        int c = d.reuseNext % size;
+        d.reuseNext = c + 1;
+        return Math.floorMod(d.bufferNext - size + c, d.bufferCapacity);
     }
 
     /** One SGD step of B slots. */
@@ -329,14 +330,15 @@ public final class Trainer {
      */
     private boolean accumulateSlots() {
         int k = s.domains.length;
-        sampler.rebuildIfStale(s.samplingProbability, s.bufferSize);
+        DomainTrainerState[] states = s.domainStates;
+        sampler.rebuildIfStale(s.samplingProbability, i -> states[i].bufferSize > 0);
         double total = sampler.total();
         boolean byShares = sampler.isEmpty();
         if (byShares) {
             // no probability mass on domains with data (e.g. before the first weights): use π
             for (int i = 0; i < k; i++) {
-                if (s.bufferSize[i] > 0) {
-                    total += s.decayedCount[i];
+                if (s.domainStates[i].bufferSize > 0) {
+                    total += s.domainStates[i].decayedCount;
                 }
             }
             if (!(total > 0)) {
@@ -353,8 +355,9 @@ public final class Trainer {
             // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
                     : s.importanceWeight[d] * total;
-            int i = drawExample(d);
-            DomainBuffer b = s.buffers[d];
+            DomainTrainerState ds = s.domainStates[d];
+            int i = drawExample(ds);
+            DomainBuffer b = ds.ring;
             System.arraycopy(b.x, i * dim, x, 0, dim);
             double wi = w * b.weight[i];
             double loss = model.lossAndGradient(s.theta, x, b.y[i], gradient);
@@ -393,11 +396,11 @@ public final class Trainer {
         double u = rng.nextDouble() * total;
         int last = -1;
         for (int i = 0; i < s.domains.length; i++) {
-            if (s.bufferSize[i] == 0) {
+            if (s.domainStates[i].bufferSize == 0) {
                 continue;
             }
             last = i;
-            u -= s.decayedCount[i];
+            u -= s.domainStates[i].decayedCount;
             if (u < 0) {
                 return i;
             }
@@ -428,10 +431,11 @@ public final class Trainer {
         double worst = 0;
         double worstUnweighted = 0;
         for (int k = 0; k < s.domains.length; k++) {
-            if (s.arrivalCount[k] == 0) {
+            DomainTrainerState d = s.domainStates[k];
+            if (d.arrivalCount == 0) {
                 continue;
             }
-            double ex2 = BiasCorrectedEma.read(s.featureRaw[k], settings.emaBeta, s.arrivalCount[k]);
+            double ex2 = BiasCorrectedEma.read(d.featureRaw, settings.emaBeta, d.arrivalCount);
             double curvature = model.curvatureBound(ex2);
             worstUnweighted = Math.max(worstUnweighted, curvature);
             double w = s.importanceWeight[k];
@@ -493,9 +497,9 @@ public final class Trainer {
      */
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
-        s.statsCount[k] = stats.count;
+        s.domainStates[k].statsCount = stats.count;
         if (stats.fgls != null) {
-            s.fgls[k] = stats.fgls;
+            s.domainStates[k].fgls = stats.fgls;
         }
         if (s.arrivals - s.weightsAt >= s.domains.length) {
             recomputeWeights();
@@ -524,9 +528,9 @@ public final class Trainer {
             solveFgls();
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries
-        long[] count = settings.fglsEnabled() ? s.statsCount : s.arrivalCount;
+        long[] count = settings.fglsEnabled() ? statsCounts() : arrivalCounts();
         DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, count,
-                lossEstimates(), s.noiseVariance, gradientSecondMoments());
+                lossEstimates(), noiseVariance(), gradientSecondMoments());
         if (lossWeightsMovedFromAverageStart(w.lossWeight)) {
             s.averageCount = 0; // burn-in: the next step starts a new average
             s.averageLossWeight = w.lossWeight.clone();
@@ -584,7 +588,7 @@ public final class Trainer {
         for (int i = 0; i < k; i++) {
             double q = total > 0 && s.samplingProbability[i] > 0 ? s.samplingProbability[i] / total : 1.0 / k;
             int target = (int) Math.max(floor, Math.min(settings.bufferCapacity, (long) (settings.bufferBudget * q)));
-            int current = s.bufferCapacity[i];
+            int current = s.domainStates[i].bufferCapacity;
             if (current == 0 || target > 1.5 * current || 1.5 * target < current) {
                 resizeBuffer(i, target);
             }
@@ -593,23 +597,23 @@ public final class Trainer {
 
     /** A ring of a new capacity holding the newest min(size, capacity) examples, oldest first. */
     private void resizeBuffer(int k, int capacity) {
-        int size = s.bufferSize[k];
-        int keep = Math.min(size, capacity);
-        int old = s.bufferCapacity[k];
-        DomainBuffer from = s.buffers[k];
+        DomainTrainerState d = s.domainStates[k];
+        int keep = Math.min(d.bufferSize, capacity);
+        int old = d.bufferCapacity;
+        DomainBuffer from = d.ring;
         DomainBuffer to = new DomainBuffer(capacity, dim);
         for (int j = 0; j < keep; j++) {
-            int i = Math.floorMod(s.bufferNext[k] - keep + j, Math.max(old, 1));
+            int i = Math.floorMod(d.bufferNext - keep + j, Math.max(old, 1));
             System.arraycopy(from.x, i * dim, to.x, j * dim, dim);
             to.y[j] = from.y[i];
             to.weight[j] = from.weight[i];
         }
-        s.buffers[k] = to;
+        d.ring = to;
         markChanged(k);
-        s.bufferCapacity[k] = capacity;
-        s.bufferSize[k] = keep;
-        s.bufferNext[k] = keep % capacity;
-        s.bufferUnused[k] = Math.min(s.bufferUnused[k], keep);
+        d.bufferCapacity = capacity;
+        d.bufferSize = keep;
+        d.bufferNext = keep % capacity;
+        d.bufferUnused = Math.min(d.bufferUnused, keep);
     }
 
     private void solveFgls() {
@@ -621,23 +625,25 @@ public final class Trainer {
         if (est == null) {
             return;
         }
-        System.arraycopy(est.noiseVariance, 0, s.noiseVariance, 0, s.domains.length);
+        for (int k = 0; k < s.domains.length; k++) {
+            s.domainStates[k].noiseVariance = est.noiseVariance[k];
+        }
         s.fglsSolvedAt = s.arrivals;
     }
 
     private List<FglsStatistics> fglsList() {
         List<FglsStatistics> list = new ArrayList<>();
         FglsStatistics any = null;
-        for (FglsStatistics f : s.fgls) {
-            if (f != null) {
-                any = f;
+        for (DomainTrainerState d : s.domainStates) {
+            if (d.fgls != null) {
+                any = d.fgls;
             }
         }
         if (any == null) {
             return null;
         }
-        for (FglsStatistics f : s.fgls) {
-            list.add(f != null ? f : new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+        for (DomainTrainerState d : s.domainStates) {
+            list.add(d.fgls != null ? d.fgls : new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
         }
         return list;
     }
@@ -653,7 +659,7 @@ public final class Trainer {
         double[] pi = new double[k];
         double total = 0;
         for (int i = 0; i < k; i++) {
-            pi[i] = DecayedCounts.decayed(s.decayedCount[i], s.decayedAt[i], s.arrivals, gamma);
+            pi[i] = DecayedCounts.decayed(s.domainStates[i].decayedCount, s.domainStates[i].decayedAt, s.arrivals, gamma);
             total += pi[i];
         }
         if (total > 0) {
@@ -666,7 +672,11 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ domains
 
-    /** Index of a domain, registering it (growing every per-domain array) on first sight. */
+    /**
+     * Index of a domain, registering it on first sight: the one place where the per-domain state
+     * grows (a {@link DomainTrainerState} with an empty ring, and a zero in each weight vector
+     * until the next recomputation).
+     */
     public int domainIndex(String domain) {
         Integer known = indexByDomain.get(domain);
         if (known != null) {
@@ -678,43 +688,17 @@ public final class Trainer {
         int n = k + 1;
         s.domains = Arrays.copyOf(ds, n);
         s.domains[k] = domain;
-        s.arrivalCount = Arrays.copyOf(s.arrivalCount, n);
-        s.decayedCount = Arrays.copyOf(s.decayedCount, n);
-        s.decayedAt = Arrays.copyOf(s.decayedAt, n);
-        s.decayedAt[k] = s.arrivals;
-        s.featureRaw = Arrays.copyOf(s.featureRaw, n);
-        s.lossMean = Arrays.copyOf(s.lossMean, n);
-        s.lossMean[k] = new WindowedMean();
-        s.gradientMean = Arrays.copyOf(s.gradientMean, n);
-        s.gradientMean[k] = new WindowedMean();
-        s.nonFiniteCount = Arrays.copyOf(s.nonFiniteCount, n);
-        s.recentCount = Arrays.copyOf(s.recentCount, n);
-        s.buffers = Arrays.copyOf(s.buffers, n);
-        s.buffers[k] = new DomainBuffer(0, dim);
+        DomainTrainerState d = new DomainTrainerState();
+        d.decayedAt = s.arrivals;
+        d.ring = new DomainBuffer(0, dim); // capacity 0 until the weights give the domain its share
+        s.domainStates = Arrays.copyOf(s.domainStates, n);
+        s.domainStates[k] = d;
         markChanged(k);
-        s.bufferCapacity = Arrays.copyOf(s.bufferCapacity, n); // 0 until the weights give it its share
-        s.bufferSize = Arrays.copyOf(s.bufferSize, n);
-        s.bufferNext = Arrays.copyOf(s.bufferNext, n);
-        s.bufferUnused = Arrays.copyOf(s.bufferUnused, n);
-        s.reuseNext = Arrays.copyOf(s.reuseNext, n);
-        s.drawCount = Arrays.copyOf(s.drawCount, n);
-        s.freshDrawCount = Arrays.copyOf(s.freshDrawCount, n);
-        s.statsCount = Arrays.copyOf(s.statsCount, n);
-        s.noiseVariance = grownWithNaN(s.noiseVariance, n);
-        s.fgls = Arrays.copyOf(s.fgls, n);
         s.share = Arrays.copyOf(s.share, n);
         s.lossWeight = Arrays.copyOf(s.lossWeight, n);
         s.samplingProbability = Arrays.copyOf(s.samplingProbability, n);
         s.importanceWeight = Arrays.copyOf(s.importanceWeight, n);
         return k;
-    }
-
-    private static double[] grownWithNaN(double[] a, int n) {
-        double[] b = Arrays.copyOf(a, n);
-        for (int i = a.length; i < n; i++) {
-            b[i] = Double.NaN;
-        }
-        return b;
     }
 
     // ------------------------------------------------------------------ read-outs
@@ -789,8 +773,27 @@ public final class Trainer {
         return GradientNoise.varianceAware(s.share, s.lossWeight, gradientSecondMoments());
     }
 
+    /** Each domain's arrivals (a fresh array). */
     public long[] arrivalCounts() {
-        return s.arrivalCount;
+        long[] out = new long[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.domainStates[i].arrivalCount;
+        }
+        return out;
+    }
+
+    /** Arrivals of domain {@code k} alone: for readers of one domain, e.g. gauges. */
+    public long arrivalCount(int k) {
+        return s.domainStates[k].arrivalCount;
+    }
+
+    /** Each domain's example count in its latest statistics summary (a fresh array; 0 before one). */
+    public long[] statsCounts() {
+        long[] out = new long[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.domainStates[i].statsCount;
+        }
+        return out;
     }
 
     /**
@@ -799,57 +802,65 @@ public final class Trainer {
      * domain has been drawn); NaN with draws with replacement, which are not tracked per example.
      */
     public double fractionOfExamplesUsed() {
-        return sampleUseRatio(sum(s.freshDrawCount), sum(s.arrivalCount));
+        long fresh = 0;
+        long arrived = 0;
+        for (DomainTrainerState d : s.domainStates) {
+            fresh += d.freshDrawCount;
+            arrived += d.arrivalCount;
+        }
+        return sampleUseRatio(fresh, arrived);
     }
 
     /** The mean number of draws of an example drawn at least once (NaN as above, or before one). */
     public double meanUsesOfUsedExamples() {
-        return sampleUseRatio(sum(s.drawCount), sum(s.freshDrawCount));
+        long draws = 0;
+        long fresh = 0;
+        for (DomainTrainerState d : s.domainStates) {
+            draws += d.drawCount;
+            fresh += d.freshDrawCount;
+        }
+        return sampleUseRatio(draws, fresh);
     }
 
     private double sampleUseRatio(long numerator, long denominator) {
         return !settings.freshFirst || denominator == 0 ? Double.NaN : (double) numerator / denominator;
     }
 
-    private static long sum(long[] counts) {
-        long total = 0;
-        for (long c : counts) {
-            total += c;
-        }
-        return total;
-    }
-
     /** L̄_k: each domain's mean prequential loss (a fresh array; NaN before its first score). */
     public double[] lossEstimates() {
-        return readings(s.lossMean);
+        double[] out = new double[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.domainStates[i].lossMean.read();
+        }
+        return out;
     }
 
     /** M_k: each domain's mean w²‖∇ℓ‖² at the iterate (a fresh array; NaN before its first score). */
     public double[] gradientSecondMoments() {
-        return readings(s.gradientMean);
-    }
-
-    private static double[] readings(WindowedMean[] means) {
-        double[] out = new double[means.length];
+        double[] out = new double[s.domains.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = means[i].read();
+            out[i] = s.domainStates[i].gradientMean.read();
         }
         return out;
     }
 
     /** L̄ of domain {@code k} alone (NaN before its first score): for readers of one domain, e.g. gauges. */
     public double lossEstimate(int k) {
-        return s.lossMean[k].read();
+        return s.domainStates[k].lossMean.read();
     }
 
     /** Domain {@code k}'s share of the last N arrivals alone (0 before the first). */
     public double recentShare(int k) {
-        return s.recentFilled > 0 ? (double) s.recentCount[k] / s.recentFilled : 0.0;
+        return s.recentFilled > 0 ? (double) s.domainStates[k].recentCount / s.recentFilled : 0.0;
     }
 
     /** Arrivals of each domain left out because their loss or gradient was not finite. */
     public long[] nonFiniteCounts() {
-        return s.nonFiniteCount;
+        long[] out = new long[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.domainStates[i].nonFiniteCount;
+        }
+        return out;
     }
 
     /** Each domain's share of the last N arrivals (a fresh array; zeros before the first). */
@@ -866,7 +877,7 @@ public final class Trainer {
         double[] out = new double[s.domains.length];
         if (s.arrivals > 0) {
             for (int i = 0; i < out.length; i++) {
-                out[i] = (double) s.arrivalCount[i] / s.arrivals;
+                out[i] = (double) s.domainStates[i].arrivalCount / s.arrivals;
             }
         }
         return out;
@@ -912,8 +923,13 @@ public final class Trainer {
         s.lagMax = 0;
     }
 
+    /** σ̂²_k of the last FGLS solve (a fresh array; NaN before one). */
     public double[] noiseVariance() {
-        return s.noiseVariance;
+        double[] out = new double[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.domainStates[i].noiseVariance;
+        }
+        return out;
     }
 
     /** A snapshot of the model and weights now (copies; safe to publish). */

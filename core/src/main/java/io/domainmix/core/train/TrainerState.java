@@ -1,15 +1,12 @@
 package io.domainmix.core.train;
 
-import io.domainmix.core.fgls.FglsStatistics;
-import io.domainmix.core.stats.WindowedMean;
-
 /**
  * Everything the trainer must carry across a failure: the model and optimizer, the averaging
- * windows, the per-domain buffers and prequential scores, the scoring copy of θ̄, the random
- * generator, the arrival counts and the last arrivals' domains, the latest statistics summary per
- * domain and the weights in force. Arrays indexed by domain (in order of first
- * appearance), and only arrays, primitives and Strings, so that Flink checkpoints it with its
- * POJO serializer and a restored trainer draws exactly the numbers it would have drawn.
+ * windows, the scoring copy of θ̄, the random generator, the last arrivals' domains, the weights
+ * in force, and per domain a {@link DomainTrainerState} (counts, prequential scores, ring, latest
+ * statistics summary). Domains are indexed in order of first appearance. Only arrays,
+ * primitives, Strings and POJOs of them, so that Flink checkpoints it with its POJO serializer
+ * and a restored trainer draws exactly the numbers it would have drawn.
  */
 public final class TrainerState {
     public String[] domains = new String[0];
@@ -30,19 +27,8 @@ public final class TrainerState {
     /** λ when the current average started (a large move of λ restarts it). */
     public double[] averageLossWeight;
 
-    // per domain: arrivals
-    public long[] arrivalCount = new long[0];
-    public double[] decayedCount = new double[0];
-    public long[] decayedAt = new long[0];
-    public double[] featureRaw = new double[0];
-
-    // per domain: prequential scores of the arrivals (ERMA's loss under θ̄, VA's ‖∇ℓ‖² under θ)
-    public WindowedMean[] lossMean = new WindowedMean[0];
-    public WindowedMean[] gradientMean = new WindowedMean[0];
-    /** Arrivals whose loss or gradient was not finite: counted, never buffered. */
-    public long[] nonFiniteCount = new long[0];
-    /** Of the last N arrivals (the ring below), how many were of each domain. */
-    public int[] recentCount = new int[0];
+    /** Per domain, index-aligned with {@code domains}: counts, scores, ring cursors, the latest summary. */
+    public DomainTrainerState[] domainStates = new DomainTrainerState[0];
 
     // the scoring copy of θ̄ and the staleness of the scores since the last metrics read-out
     /** ERMA's reference model with {@code --erma-reference uniform} (null otherwise). */
@@ -59,27 +45,12 @@ public final class TrainerState {
     public int recentNext;
     public int recentFilled;
 
-    // per domain: ring buffers of the newest examples, bufferCapacity[k] of them (a share of the budget)
-    public int[] bufferCapacity = new int[0];
-    public DomainBuffer[] buffers = new DomainBuffer[0];
-    public int[] bufferSize = new int[0];
-    public int[] bufferNext = new int[0];
-    /** How many of the newest examples in each ring no slot has drawn yet (fresh-first draws take the oldest of them). */
-    public int[] bufferUnused = new int[0];
-    /** Where each ring's reuse cursor is, counted from the oldest buffered example. */
-    public int[] reuseNext = new int[0];
-    /** Per domain: slots that drew one of its examples, and of those the draws of an example never drawn before. */
-    public long[] drawCount = new long[0];
-    public long[] freshDrawCount = new long[0];
-
-    // per domain: the latest statistics summary
-    public long[] statsCount = new long[0];
-    public FglsStatistics[] fgls = new FglsStatistics[0];
-    public double[] noiseVariance = new double[0];
+    // the last FGLS solve: the arrival it was at, and its closed-form estimate θ_FGLS
     public long fglsSolvedAt = -1;
     public double[] fglsTheta;
 
-    // weights in force
+    // weights in force, index-aligned with {@code domains}: replaced as a whole by each
+    // recomputation, and scanned together by every draw
     public double[] share = new double[0];
     public double[] lossWeight = new double[0];
     public double[] samplingProbability = new double[0];

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class DomainSamplerTest {
 
+    private static java.util.function.IntPredicate withExamples(int[] sizes) {
+        return i -> sizes[i] > 0;
+    }
+
     /** Weights spanning four orders of magnitude, some domains without examples, one with p = 0. */
     private static double[] weights(int k, long seed) {
         SplitMix64 r = new SplitMix64(seed);
@@ -36,7 +40,7 @@ class DomainSamplerTest {
             double[] p = weights(k, k);
             int[] sizes = sizes(k);
             DomainSampler sampler = new DomainSampler();
-            sampler.rebuildIfStale(p, sizes);
+            sampler.rebuildIfStale(p, withExamples(sizes));
             double total = 0;
             for (int i = 0; i < k; i++) {
                 total += sizes[i] > 0 ? p[i] : 0;
@@ -59,7 +63,7 @@ class DomainSamplerTest {
         double[] p = {0.5, 0.05, 0.0, 0.3, 0.15};
         int[] sizes = {3, 1, 4, 0, 2}; // domain 3 has no examples: renormalized over 0, 1, 4
         DomainSampler sampler = new DomainSampler();
-        sampler.rebuildIfStale(p, sizes);
+        sampler.rebuildIfStale(p, withExamples(sizes));
         SplitMix64 rng = new SplitMix64(99);
         int n = 400_000;
         long[] counts = new long[k];
@@ -79,11 +83,11 @@ class DomainSamplerTest {
         double[] p = weights(1000, 5);
         int[] sizes = sizes(1000);
         DomainSampler a = new DomainSampler();
-        a.rebuildIfStale(p, sizes);
+        a.rebuildIfStale(p, withExamples(sizes));
         DomainSampler b = new DomainSampler();
-        b.rebuildIfStale(weights(1000, 6), sizes); // another table first, as a sampler that lived longer
+        b.rebuildIfStale(weights(1000, 6), withExamples(sizes)); // another table first, as a sampler that lived longer
         b.invalidate();
-        b.rebuildIfStale(p, sizes);
+        b.rebuildIfStale(p, withExamples(sizes));
         SplitMix64 ra = new SplitMix64(7);
         SplitMix64 rb = new SplitMix64(7);
         for (int i = 0; i < 10_000; i++) {
@@ -94,12 +98,12 @@ class DomainSamplerTest {
     @Test
     void aTableIsRebuiltOnlyWhenMarkedStaleAndNoDomainWithExamplesLeavesItEmpty() {
         DomainSampler sampler = new DomainSampler();
-        sampler.rebuildIfStale(new double[] {1, 1}, new int[] {0, 0});
+        sampler.rebuildIfStale(new double[] {1, 1}, withExamples(new int[] {0, 0}));
         assertTrue(sampler.isEmpty());
-        sampler.rebuildIfStale(new double[] {1, 1}, new int[] {1, 0});
+        sampler.rebuildIfStale(new double[] {1, 1}, withExamples(new int[] {1, 0}));
         assertTrue(sampler.isEmpty(), "not marked stale: the old table stands");
         sampler.invalidate();
-        sampler.rebuildIfStale(new double[] {1, 1}, new int[] {1, 0});
+        sampler.rebuildIfStale(new double[] {1, 1}, withExamples(new int[] {1, 0}));
         assertEquals(0, sampler.draw(new SplitMix64(1)));
     }
 }

@@ -80,12 +80,13 @@ class TrainerTest {
     @Test
     void importanceCorrectionStaysExactWithASharedBudget() {
         Trainer t = loadedTrainer(staticPolicy(), 200, 120);
-        int[] capacity = t.state().bufferCapacity;
+        DomainTrainerState[] ds = t.state().domainStates;
         int d1 = java.util.List.of(t.domains()).indexOf("d1");
         // p = (0.05, 0.95) of 120: d1 gets the floor min(16, 120 / 4) = 16, d2 114 (or the 120 it had
         // alone: a ring is resized only when its share moves by more than half)
-        assertEquals(16, capacity[d1]);
-        assertTrue(capacity[1 - d1] == 114 || capacity[1 - d1] == 120, "d2: " + capacity[1 - d1]);
+        assertEquals(16, ds[d1].bufferCapacity);
+        int c2 = ds[1 - d1].bufferCapacity;
+        assertTrue(c2 == 114 || c2 == 120, "d2: " + c2);
         assertUnbiased(t);
     }
 
@@ -98,11 +99,12 @@ class TrainerTest {
         double[] x = new double[5];
         double[] share = st.share; // the shares the weights in force were computed with
         for (int k = 0; k < st.domains.length; k++) {
-            for (int i = 0; i < st.bufferSize[k]; i++) {
-                System.arraycopy(st.buffers[k].x, i * 5, x, 0, 5);
-                model.lossAndGradient(st.theta, x, st.buffers[k].y[i], g);
+            DomainTrainerState d = st.domainStates[k];
+            for (int i = 0; i < d.bufferSize; i++) {
+                System.arraycopy(d.ring.x, i * 5, x, 0, 5);
+                model.lossAndGradient(st.theta, x, d.ring.y[i], g);
                 for (int j = 0; j < p; j++) {
-                    exact[j] += share[k] * st.lossWeight[k] * g[j] / st.bufferSize[k];
+                    exact[j] += share[k] * st.lossWeight[k] * g[j] / d.bufferSize;
                 }
             }
         }
@@ -207,7 +209,7 @@ class TrainerTest {
         assertEquals(1, t.nonFiniteCounts()[0]);
         assertEquals(1, t.arrivalCounts()[0]);
         assertEquals(1, t.arrivals());
-        assertEquals(1, t.state().bufferSize[0]);
+        assertEquals(1, t.state().domainStates[0].bufferSize);
         assertTrue(Double.isFinite(t.gradientSecondMoments()[0]));
         assertTrue(Double.isFinite(t.lossEstimates()[0]));
     }
@@ -274,8 +276,8 @@ class TrainerTest {
         }
         assertEquals(1.0, t.fractionOfExamplesUsed(), 1e-12);
         assertEquals(3.0, t.meanUsesOfUsedExamples(), 1e-12);
-        assertEquals(3000, t.state().drawCount[0]);
-        assertEquals(1000, t.state().freshDrawCount[0]);
+        assertEquals(3000, t.state().domainStates[0].drawCount);
+        assertEquals(1000, t.state().domainStates[0].freshDrawCount);
 
         s.freshFirst = false;
         Trainer replaced = Trainer.create(s);
@@ -429,14 +431,15 @@ class TrainerTest {
         for (int i = 0; i < 150; i++) {
             t.onExample(new Example("a", new double[] {i}, i));
         }
-        assertEquals(100, t.state().bufferCapacity[0], "alone, a domain gets the whole budget");
+        assertEquals(100, t.state().domainStates[0].bufferCapacity, "alone, a domain gets the whole budget");
         t.onExample(new Example("b", new double[] {-1}, -1)); // uniform sampling, p = (1/2, 1/2): a's ring shrinks to 50
         TrainerState st = t.state();
-        assertEquals(50, st.bufferCapacity[0]);
-        assertEquals(50, st.bufferSize[0]);
+        DomainTrainerState a = st.domainStates[0];
+        assertEquals(50, a.bufferCapacity);
+        assertEquals(50, a.bufferSize);
         java.util.List<Double> kept = new java.util.ArrayList<>();
         for (int j = 0; j < 50; j++) {
-            kept.add(st.buffers[0].y[(st.bufferNext[0] + j) % 50]);
+            kept.add(a.ring.y[(a.bufferNext + j) % 50]);
         }
         java.util.List<Double> newest = new java.util.ArrayList<>();
         for (int i = 100; i < 150; i++) {
