@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.domainmix.core.data.Example;
+import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
@@ -12,6 +14,7 @@ import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.testkit.Await;
 import io.domainmix.testkit.KafkaBrokerProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Every check trains on the {@code linear-noise} experiment (two domains, noise variances 1
  * and 20, so ERMA's loss weights settle at a ratio of 20) with a fixed seed, and uses its own
  * topics and run id. Counts are compared exactly with what the producer had acknowledged;
- * model quality with the reference simulator on the same amount of data, with the MiniCluster
+ * model quality with the reference simulator on the same seed's data, with the MiniCluster
  * ITCase's tolerance.
  */
 @ExtendWith({PrintProcessLogsOnFailure.class, SharedBrokerAndCluster.class})
@@ -51,8 +55,11 @@ class DomainMixJobE2ECase {
     private static final long SEED = 1;
     /** The job's default policies, which the ITCase holds to the simulator. */
     private static final String POLICY = "erma+va";
-    /** As in the ITCase: the job's error at most this times the simulator's mean error over seeds. */
-    private static final double ERROR_TOLERANCE = 1.3;
+    /**
+     * As for one run in the ITCase: the job's error at most this times the simulator's on the
+     * same data (one run's error moves by about ±17 % with the arrival order alone).
+     */
+    private static final double ERROR_TOLERANCE = 1.6;
     private static final double NOISE_RATIO = 20;
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
     private static final long QUALITY_PER_DOMAIN = 30_000;
@@ -185,14 +192,7 @@ class DomainMixJobE2ECase {
                 "--dim", Integer.toString(DIMENSION), "--statistics-parallelism", "2", "--checkpoint-interval-ms", "1000");
         try (SyntheticFeed feed = feed("outage", 1000, perDomain)) {
             String jobId = submit(job);
-            cluster.awaitAllTasksRunning(jobId, JOB_TIMEOUT);
-            awaitCheckpointedProgress(job, 2_000);
-
-            long consumedBeforeOutage = total(checkpointedConsumption(job));
-            broker.stop();
-            assertFalse(broker.isRunning());
-            Await.sleep(Duration.ofSeconds(10));
-            broker.start();
+            long consumedBeforeOutage = stopTheBrokerAfterProgress(job, jobId, Duration.ofSeconds(10));
 
             Map<String, Long> produced = feed.awaitDelivered(Duration.ofMinutes(3));
             assertEquals(Map.of("d1", perDomain, "d2", perDomain), produced);
@@ -204,6 +204,73 @@ class DomainMixJobE2ECase {
             assertEquals(produced, JobOutputs.statisticsCounts(finalMetrics));
             assertEquals(produced, JobOutputs.trainerArrivals(finalMetrics));
         }
+    }
+
+    // ---- 3b. the broker restarted while a bounded job replays a backlog
+
+    @Test
+    @Order(5)
+    void replaysABacklogAcrossABrokerRestartWithExactCounts() throws Exception {
+        long total = 20_000;
+        JobArguments job = JobArguments.of(broker.bootstrapServers(), "replay", "e2e-replay",
+                "--dim", Integer.toString(DIMENSION), "--bounded", "--statistics-parallelism", "2",
+                "--checkpoint-interval-ms", "1000", "--arrival-order", "event-time");
+        Map<String, Long> produced = produceBacklog("replay", total);
+        // event-time alignment paces the replay by the records' timestamps, so the restart lands mid-replay
+        String jobId = submit(job);
+        long consumedBeforeRestart = stopTheBrokerAfterProgress(job, jobId, Duration.ofSeconds(5));
+        assertTrue(consumedBeforeRestart < total, "the restart should come mid-replay: " + consumedBeforeRestart);
+        cluster.awaitJobStatus(jobId, "FINISHED", JOB_TIMEOUT);
+
+        JsonNode finalMetrics = JobOutputs.read(broker.bootstrapServers(), job).finalMetrics();
+        System.out.printf("backlog replay across a broker restart: %d of %d examples checkpointed before it, "
+                + "restores %d, counts %s%n", consumedBeforeRestart, total, cluster.restoredCheckpoints(jobId),
+                JobOutputs.statisticsCounts(finalMetrics));
+        assertEquals(produced, JobOutputs.statisticsCounts(finalMetrics), "examples counted per domain");
+        assertEquals(produced, JobOutputs.trainerArrivals(finalMetrics), "examples the trainer received per domain");
+    }
+
+    /**
+     * Once a checkpoint covers 2,000 examples of the running job, stops the broker for {@code down}
+     * and starts it again on the same ports and data; returns what was checkpointed before.
+     */
+    private static long stopTheBrokerAfterProgress(JobArguments job, String jobId, Duration down) {
+        cluster.awaitAllTasksRunning(jobId, JOB_TIMEOUT);
+        awaitCheckpointedProgress(job, 2_000);
+        long consumedBefore = total(checkpointedConsumption(job));
+        broker.stop();
+        assertFalse(broker.isRunning());
+        Await.sleep(down);
+        broker.start();
+        return consumedBefore;
+    }
+
+    /**
+     * A backlog of {@code total} interleaved arrivals, stamped as if produced over two minutes
+     * that have passed: the event-time pacing lets the replay run at most ten times as fast as
+     * that (drift 100 ms per 10 ms update), so it lasts long enough for a restart to fall in it.
+     */
+    private static Map<String, Long> produceBacklog(String topicPrefix, long total) throws Exception {
+        broker.createTopics(1, topicPrefix + ".d1", topicPrefix + ".d2");
+        Experiment ex = Experiment.named(EXPERIMENT, DIMENSION);
+        Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(SEED), SEED);
+        long spanMs = 120_000;
+        long start = System.currentTimeMillis() - 2 * spanMs;
+        Map<String, Long> counts = new TreeMap<>();
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        try (var producer = broker.topics().producer()) {
+            for (long i = 0; i < total; i++) {
+                Example e = arrivals.next();
+                sent.add(producer.send(new ProducerRecord<>(topicPrefix + "." + e.domain, null, start + i * spanMs / total,
+                        e.domain.getBytes(StandardCharsets.UTF_8), ExampleJsonCodec.encode(e))));
+                counts.merge(e.domain, 1L, Long::sum);
+            }
+            producer.flush();
+        }
+        for (var f : sent) {
+            f.get(); // every record acknowledged, or the test fails here
+        }
+        return counts;
     }
 
     // ---- 2. a TaskManager killed
@@ -325,14 +392,19 @@ class DomainMixJobE2ECase {
         double error = Simulator.distance(JobOutputs.doubles(snapshot.path("averagedTheta")), truth.theta);
         double reference = referenceError(examples);
         double ratio = JobOutputs.ofDomain(snapshot, "lossWeight", "d1") / JobOutputs.ofDomain(snapshot, "lossWeight", "d2");
-        System.out.printf("%s on the standalone cluster: error %.5f, simulator %.5f (x%.3f), lambda1/lambda2 %.2f%n",
+        System.out.printf("%s on the standalone cluster: error %.5f, simulator on the same data %.5f (x%.3f), lambda1/lambda2 %.2f%n",
                 snapshot.path("runId").asText(), error, reference, error / reference, ratio);
         assertEquals(examples, snapshot.path("examplesSeen").asLong());
         assertTrue(error <= ERROR_TOLERANCE * reference, "job error " + error + " vs simulator " + reference);
         assertEquals(NOISE_RATIO, ratio, 0.2 * NOISE_RATIO, "lambda1/lambda2");
     }
 
-    /** The simulator's mean error over four seeds on {@code examples} examples (the ITCase's reference). */
+    /**
+     * The simulator's error on {@code examples} arrivals of the seed's data, its trainer seeded as
+     * the job's: the producer writes each domain's own stream of the seed, so the simulator's
+     * arrivals hold the same examples but for the last ±1 % of a domain (its arrivals interleave
+     * the domains at random, the producer gives each exactly half).
+     */
     private static double referenceError(long examples) {
         return reference(examples).join();
     }
@@ -341,10 +413,7 @@ class DomainMixJobE2ECase {
         return REFERENCE_ERRORS.computeIfAbsent(examples, n -> CompletableFuture.supplyAsync(() -> {
             SimulationSettings settings = new SimulationSettings();
             settings.examples = n;
-            settings.seeds = 4;
-            settings.threads = 1;
-            return Simulator.run(Experiment.named(EXPERIMENT, DIMENSION), settings, List.of(PolicySpec.parse(POLICY)))
-                    .result(POLICY)
+            return Simulator.runOne(Experiment.named(EXPERIMENT, DIMENSION), settings, PolicySpec.parse(POLICY), SEED)
                     .error;
         }));
     }

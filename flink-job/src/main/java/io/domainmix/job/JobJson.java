@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  *       snapshot of a bounded run);</li>
  *   <li>metrics: run, step and examples seen, then per domain {@code n, arrivals, nonFinite,
  *       share, recentShare, longRunShare, lossEma, gradientSecondMoment, lossWeight,
- *       samplingProbability}, then {@code gradientNoise} (measured, measuredEma, predicted,
+ *       samplingProbability, slots} ({@code slots}: the SGD slots that drew the domain so far), then {@code gradientNoise} (measured, measuredEma, predicted,
  *       proportional, varianceAware), {@code staleness} (p50, p95, max), training loss, step
  *       size, skipped updates. {@code lossEma} keeps its earlier name for readers of earlier
  *       runs; it is now the windowed mean L̄_k of {@link MetricsRecord#loss};</li>
@@ -71,6 +71,7 @@ public final class JobJson {
             d.put("gradientSecondMoment", m.gradientSecondMoment[i]);
             d.put("lossWeight", m.lossWeight[i]);
             d.put("samplingProbability", m.samplingProbability[i]);
+            d.put("slots", m.slots[i]);
         }
         ObjectNode noise = root.putObject("gradientNoise");
         noise.put("measured", m.noiseMeasured);

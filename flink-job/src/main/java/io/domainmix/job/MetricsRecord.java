@@ -30,6 +30,8 @@ public final class MetricsRecord {
     public double[] gradientSecondMoment;
     public double[] lossWeight;
     public double[] samplingProbability;
+    /** Slots of SGD steps that drew each domain, since the run began: what p_k is held to. */
+    public long[] slots;
     public double noiseMeasured;
     public double noiseMeasuredEma;
     public double noisePredicted;

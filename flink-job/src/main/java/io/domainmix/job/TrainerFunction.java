@@ -254,6 +254,10 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         m.gradientSecondMoment = t.gradientSecondMoments();
         m.lossWeight = t.lossWeights().clone();
         m.samplingProbability = t.samplingProbabilities().clone();
+        m.slots = new long[m.domains.length];
+        for (int k = 0; k < m.slots.length; k++) {
+            m.slots[k] = t.state().domainStates[k].drawCount;
+        }
         m.noiseMeasured = t.windowGradientNoise();
         m.noiseMeasuredEma = t.measuredGradientNoise();
         m.noisePredicted = t.predictedGradientNoise();

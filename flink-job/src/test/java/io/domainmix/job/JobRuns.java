@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.data.ExampleJsonCodec;
 import io.domainmix.core.sim.PolicySpec;
-import io.domainmix.core.sim.SimulationReport;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
@@ -24,7 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /** What the integration tests share: producing an experiment's data, job options, reading results, the simulator's reference. */
 final class JobRuns {
-    private static final Map<String, SimulationReport> REFERENCES = new ConcurrentHashMap<>();
+    private static final Map<String, Double> REFERENCES = new ConcurrentHashMap<>();
 
     private JobRuns() {}
 
@@ -96,6 +95,22 @@ final class JobRuns {
         return last.get(0);
     }
 
+    /**
+     * The run's metrics records in step order, the first one of each step: the topic is
+     * at-least-once, and a bounded run's final record may repeat the step of the record before it
+     * (with no slots since, so no measured noise of its own).
+     */
+    static List<JsonNode> metricsRecords(String runId) {
+        Map<Long, JsonNode> byStep = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TestKafka.readAll(runId + "-metrics")) {
+            JsonNode n = JobJson.tree(r.value());
+            if (runId.equals(n.path("runId").asText())) {
+                byStep.putIfAbsent(n.path("step").asLong(), n);
+            }
+        }
+        return new ArrayList<>(byStep.values());
+    }
+
     static double lossWeight(ModelSnapshot s, String domain) {
         return s.lossWeight[List.of(s.domains).indexOf(domain)];
     }
@@ -124,17 +139,25 @@ final class JobRuns {
         return aa == 0 || bb == 0 ? 1.0 : 1.0 - ab / Math.sqrt(aa * bb);
     }
 
-    /** The simulator's mean error of a policy over {@code seeds} seeds at the same data size (cached per JVM). */
-    static double simulatorError(String experiment, String policy, long examples, int seeds) {
-        String key = experiment + "/" + examples + "/" + seeds;
-        SimulationReport report = REFERENCES.computeIfAbsent(key, k -> {
+    /**
+     * The most one job run's error may exceed the simulator's on the same data. The two share the
+     * trainer and differ by the order in which the job's source and exchanges deliver the
+     * arrivals, which alone spreads one run's error by about ±17 % around the simulator's (38
+     * runs of linear-noise at 200,000 examples: 0.66–1.33 times, mean 1.02): this bound is 3.4
+     * such deviations above that mean. Checks that pool many runs hold them to 1.15.
+     */
+    static final double SINGLE_RUN_TOLERANCE = 1.6;
+
+    /**
+     * The simulator's error of a policy on the data {@link #produce} writes for {@code seed}, with
+     * the trainer seeded as the job's {@code --seed} (cached per JVM).
+     */
+    static double simulatorErrorOnTheSameData(String experiment, String policy, long examples, long seed) {
+        String key = experiment + "/" + policy + "/" + examples + "/" + seed;
+        return REFERENCES.computeIfAbsent(key, k -> {
             SimulationSettings s = new SimulationSettings();
             s.examples = examples;
-            s.seeds = seeds;
-            s.threads = 2;
-            return Simulator.run(Experiment.named(experiment, 20), s,
-                    List.of(PolicySpec.parse("erma+va"), PolicySpec.parse("fgls+va")));
+            return Simulator.runOne(Experiment.named(experiment, 20), s, PolicySpec.parse(policy), seed).error;
         });
-        return report.result(policy).error;
     }
 }

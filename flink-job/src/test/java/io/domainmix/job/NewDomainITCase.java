@@ -1,5 +1,6 @@
 package io.domainmix.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,8 @@ class NewDomainITCase {
             awaitMetrics(run, m -> m.path("examplesSeen").asLong() >= 10_000);
 
             TestKafka.createTopics(1, prefix + ".d3");
-            SyntheticDomain d3 = new SyntheticDomain(DomainSpec.regression("d3", 1, 5), truth, false, 9);
+            DomainSpec d3Spec = DomainSpec.regression("d3", 1, 5);
+            SyntheticDomain d3 = new SyntheticDomain(d3Spec, truth, false, 9);
             try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
                 for (int i = 0; i < 5_000; i++) {
                     Example e = d3.next();
@@ -66,6 +68,13 @@ class NewDomainITCase {
             double l1 = m.path("domains").path("d1").path("lossWeight").asDouble();
             double l2 = m.path("domains").path("d2").path("lossWeight").asDouble();
             assertTrue(l2 < lambda && lambda < l1, "lambda d1 " + l1 + ", d2 " + l2 + ", d3 " + lambda);
+            // ERMA's λ is inverse to the noise (L̄_k ≈ σ_k²/2 near the optimum), so d3's weight is what
+            // d1's implies at d3's noise: λ1 σ1² / σ3², here λ1 / 5; the fallback weight of a domain
+            // without estimates of its own, the mean of the others' (≈ λ1 / 2), is not
+            double implied = l1 * ex.domains().get(0).noiseVariance() / d3Spec.noiseVariance();
+            System.out.printf("new domain d3: lambda %.4f, implied by its noise %.4f (x%.3f)%n", lambda, implied,
+                    lambda / implied);
+            assertEquals(implied, lambda, 0.2 * implied, "lambda of d3 against lambda1 σ1²/σ3²");
         } finally {
             job.cancel().get();
         }

@@ -3,6 +3,7 @@ package io.domainmix.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.train.ModelSnapshot;
@@ -30,34 +31,58 @@ class TrainingITCase {
         env.execute(options.jobName());
     }
 
+    /**
+     * The job and the simulator share the trainer, so on the same seed's data, with the same seed
+     * of the trainer, they differ only by the arrival order and batching the job's source and
+     * exchanges make. That difference alone moves one run's error by about ±17 % (one standard
+     * deviation; 38 runs at 200,000 examples gave 0.66–1.33 times the simulator's, mean 1.02), so
+     * the 1.15 bound is on the errors of sixteen runs together (eight seeds' data, {@code erma+va}
+     * and {@code fgls+va}), where that spread is about ±4 %, and each run on its own is held to
+     * {@link JobRuns#SINGLE_RUN_TOLERANCE}. {@code -Dtraining.seeds=1,2,3} chooses the seeds.
+     */
     @Test
     void linearNoiseWithErmaAndFglsLossWeightsMatchesTheSimulator() throws Exception {
-        long total = 200_000; // about 100,000 per domain
-        String prefix = TestKafka.unique("noise");
+        long total = 100_000; // about 50,000 per domain
         Experiment ex = Experiment.named("linear-noise", 20);
-        TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2");
-        Map<String, Long> produced = JobRuns.produce(prefix, ex, SEED, total);
-        GroundTruth truth = ex.groundTruth(SEED);
+        double jobErrors = 0;
+        double simulatorErrors = 0;
+        List<String> runs = new java.util.ArrayList<>();
+        for (String seedText : System.getProperty("training.seeds", "1,2,3,4,5,6,7,8").split(",")) {
+            long seed = Long.parseLong(seedText.trim());
+            String prefix = TestKafka.unique("noise");
+            TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2");
+            Map<String, Long> produced = JobRuns.produce(prefix, ex, seed, total);
+            GroundTruth truth = ex.groundTruth(seed);
 
-        for (String policy : List.of("erma+va", "fgls+va")) {
-            String run = TestKafka.unique(policy.replace('+', '-'));
-            String[] parts = policy.split("\\+");
-            runBounded(JobRuns.options(prefix, run, "--loss-weights", parts[0], "--sampling", parts[1]));
+            for (String policy : List.of("erma+va", "fgls+va")) {
+                String run = TestKafka.unique(policy.replace('+', '-'));
+                String[] parts = policy.split("\\+");
+                runBounded(JobRuns.options(prefix, run, "--loss-weights", parts[0], "--sampling", parts[1],
+                        "--seed", String.valueOf(seed)));
 
-            ModelSnapshot last = JobRuns.finalSnapshot(run);
-            assertEquals(total, last.examplesSeen);
-            double error = JobRuns.distance(last.averagedTheta, truth.theta);
-            double reference = JobRuns.simulatorError("linear-noise", policy, total, 4);
-            double ratio = JobRuns.lossWeight(last, "d1") / JobRuns.lossWeight(last, "d2");
-            System.out.printf("linear-noise %s: job error %.5f, simulator mean error %.5f (x%.3f), lambda1/lambda2 %.2f%n",
-                    policy, error, reference, error / reference, ratio);
-            assertTrue(error <= 1.3 * reference, policy + ": job error " + error + " vs simulator " + reference);
-            assertTrue(Math.abs(ratio - 20) <= 0.2 * 20, policy + ": lambda1/lambda2 = " + ratio);
-            var metrics = JobRuns.finalMetrics(run);
-            for (var d : produced.entrySet()) {
-                assertEquals(d.getValue().longValue(), metrics.path("domains").path(d.getKey()).path("n").asLong());
+                ModelSnapshot last = JobRuns.finalSnapshot(run);
+                assertEquals(total, last.examplesSeen);
+                double error = JobRuns.distance(last.averagedTheta, truth.theta);
+                double reference = JobRuns.simulatorErrorOnTheSameData("linear-noise", policy, total, seed);
+                double ratio = JobRuns.lossWeight(last, "d1") / JobRuns.lossWeight(last, "d2");
+                System.out.printf("linear-noise %s seed %d: job error %.5f, simulator on the same data %.5f (x%.3f), "
+                        + "lambda1/lambda2 %.2f%n", policy, seed, error, reference, error / reference, ratio);
+                runs.add(String.format(java.util.Locale.ROOT, "%s seed %d x%.3f", policy, seed, error / reference));
+                jobErrors += error;
+                simulatorErrors += reference;
+                assertTrue(error <= JobRuns.SINGLE_RUN_TOLERANCE * reference, policy + " seed " + seed
+                        + ": job error " + error + " vs simulator on the same data " + reference);
+                assertTrue(Math.abs(ratio - 20) <= 0.2 * 20, policy + ": lambda1/lambda2 = " + ratio);
+                var metrics = JobRuns.finalMetrics(run);
+                for (var d : produced.entrySet()) {
+                    assertEquals(d.getValue().longValue(), metrics.path("domains").path(d.getKey()).path("n").asLong());
+                }
             }
         }
+        System.out.printf("linear-noise: job errors together x%.3f the simulator's on the same data%n",
+                jobErrors / simulatorErrors);
+        assertTrue(jobErrors <= 1.15 * simulatorErrors, "the job's errors together x" + jobErrors / simulatorErrors
+                + " the simulator's on the same data: " + runs);
     }
 
     @Test
@@ -81,6 +106,76 @@ class TrainingITCase {
                 predicted, pi1, 0.95 * 10 / 11 + 0.025);
         assertEquals(0.5, pi1, 0.1);
         assertEquals(predicted, p1, 0.05);
+
+        assertSlotsAndNoiseFollowP(JobRuns.metricsRecords(run), total / 2);
+    }
+
+    /**
+     * What the trainer did, read from its metrics records after {@code fromStep} (the weights have
+     * settled by then), against what the weights it published imply:
+     * <ul>
+     *   <li>each domain's slots within 3 standard errors of Σ p_k over those slots (each slot draws
+     *       domain k with probability p_k: a binomial count, with p read at both ends of each
+     *       interval between two records);</li>
+     *   <li>the measured gradient noise, the mean of ‖w∇ℓ‖² over those slots, within 10 % of
+     *       N(p) = Σ (π_k λ_k)² M_k / p_k (ALGORITHMS.md §3) and at most 0.75 times N(π), the
+     *       noise proportional sampling would give (theory on linear-scale: 0.60).</li>
+     * </ul>
+     * Sampling by π instead of p, or slot weights without the importance correction, breaks each.
+     */
+    private static void assertSlotsAndNoiseFollowP(List<JsonNode> records, long fromStep) {
+        JsonNode start = records.stream().filter(r -> r.path("step").asLong() >= fromStep).findFirst().orElseThrow();
+        List<JsonNode> interval = records.subList(records.indexOf(start), records.size());
+        assertTrue(interval.size() >= 20, "metrics records after step " + fromStep + ": " + interval.size());
+        List<String> domains = new java.util.ArrayList<>();
+        start.path("domains").fieldNames().forEachRemaining(domains::add);
+        int k = domains.size();
+        double[] expected = new double[k];
+        double[] variance = new double[k];
+        double noise = 0;
+        double predicted = 0;
+        double proportional = 0;
+        long slots = 0;
+        for (int i = 1; i < interval.size(); i++) {
+            JsonNode before = interval.get(i - 1).path("domains");
+            JsonNode after = interval.get(i).path("domains");
+            long n = 0;
+            for (String d : domains) {
+                n += after.path(d).path("slots").asLong() - before.path(d).path("slots").asLong();
+            }
+            if (n == 0) {
+                continue; // no slots between the two records: nothing measured
+            }
+            for (int j = 0; j < k; j++) {
+                String d = domains.get(j);
+                double p = (before.path(d).path("samplingProbability").asDouble()
+                        + after.path(d).path("samplingProbability").asDouble()) / 2;
+                expected[j] += n * p;
+                variance[j] += n * p * (1 - p);
+            }
+            JsonNode g = interval.get(i).path("gradientNoise");
+            noise += n * g.path("measured").asDouble(); // the mean over this record's own slots
+            predicted += n * g.path("predicted").asDouble();
+            proportional += n * g.path("proportional").asDouble();
+            slots += n;
+        }
+        StringBuilder seen = new StringBuilder();
+        for (int j = 0; j < k; j++) {
+            String d = domains.get(j);
+            long drawn = interval.get(interval.size() - 1).path("domains").path(d).path("slots").asLong()
+                    - start.path("domains").path(d).path("slots").asLong();
+            double se = Math.sqrt(variance[j]);
+            seen.append(String.format(java.util.Locale.ROOT, "%s: %d slots, Σp %.1f (%.2f SE); ", d, drawn, expected[j],
+                    (drawn - expected[j]) / se));
+            assertTrue(Math.abs(drawn - expected[j]) <= 3 * se, "slots against Σp over " + slots + " slots: " + seen);
+        }
+        noise /= slots;
+        predicted /= slots;
+        proportional /= slots;
+        System.out.printf("%s measured noise %.2f, N(p) %.2f (x%.3f), N(π) %.2f (x%.3f)%n", seen, noise, predicted,
+                noise / predicted, proportional, noise / proportional);
+        assertEquals(predicted, noise, 0.10 * predicted, "measured gradient noise against N(p); " + seen);
+        assertTrue(noise <= 0.75 * proportional, "measured gradient noise " + noise + " against N(π) " + proportional);
     }
 
     @Test

@@ -27,6 +27,10 @@ class SimulatorAcceptanceTest {
         double uniform = r.result("uniform+proportional").error;
         double erma = r.result("erma+proportional").error;
         assertTrue(erma <= 0.6 * uniform, "erma " + erma + " vs uniform " + uniform + " (theory ratio 0.43)");
+        double fgls = r.result("fgls+proportional").error;
+        System.out.printf("linear-noise, 5 seeds: streaming error / uniform's: erma %.3f, fgls %.3f%n", erma / uniform,
+                fgls / uniform);
+        assertTrue(fgls <= 0.6 * uniform, "streaming fgls " + fgls + " vs uniform " + uniform + " (theory ratio 0.43)");
         for (String policy : List.of("erma+proportional", "fgls+proportional")) {
             List<Double> lambda = r.result(policy).finalLossWeights;
             double ratio = lambda.get(0) / lambda.get(1);
