@@ -89,6 +89,9 @@ public final class JobJson {
         root.put("trainingLoss", m.trainingLoss);
         root.put("stepSize", m.stepSize);
         root.put("skippedUpdates", m.skippedUpdates);
+        if (m.healthEvents != null && m.healthEvents.length > 0) {
+            root.set("healthEvents", MAPPER.valueToTree(m.healthEvents));
+        }
         return write(root);
     }
 

@@ -8,7 +8,10 @@ import io.domainmix.core.model.ModelType;
 import io.domainmix.core.train.TrainerSettings;
 import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.LossWeightPolicy;
+import io.domainmix.core.weights.PolicyRegistry;
+import io.domainmix.core.weights.RuleParameter;
 import io.domainmix.core.weights.SamplingPolicy;
+import io.domainmix.core.weights.WeightRule;
 import io.domainmix.core.weights.WeightSettings;
 import io.domainmix.job.arrival.ArrivalOrder;
 import java.io.Serializable;
@@ -114,12 +117,13 @@ public final class JobOptions implements Serializable {
             "Fit an intercept (linear and logistic; the mlp always has biases).");
 
     // ------------------------------------------------------------------ weights
-    public static final Option<LossWeightPolicy> LOSS_WEIGHTS = Option.of("loss-weights", "uniform|static|fgls|erma",
-            LossWeightPolicy.ERMA, "erma", LossWeightPolicy::parse,
-            "Loss-weight policy λ: what the objective counts (fgls: linear model only).");
-    public static final Option<SamplingPolicy> SAMPLING = Option.of("sampling", "proportional|uniform|static|va",
+    public static final Option<LossWeightPolicy> LOSS_WEIGHTS = Option.of("loss-weights",
+            PolicyRegistry.documentedNames(PolicyRegistry.lossRules(), "|"), LossWeightPolicy.ERMA, "erma", LossWeightPolicy::parse,
+            "Loss-weight policy λ: what the objective counts. " + ruleList(PolicyRegistry.lossRules()) + ".");
+    public static final Option<SamplingPolicy> SAMPLING = Option.of("sampling",
+            PolicyRegistry.documentedNames(PolicyRegistry.samplingRules(), "|"),
             SamplingPolicy.VA, "va", SamplingPolicy::parse,
-            "Sampling policy p: how often a step draws from each domain.");
+            "Sampling policy p: how often a step draws from each domain. " + ruleList(PolicyRegistry.samplingRules()) + ".");
     public static final Option<ImportanceMode> IMPORTANCE = Option.of("importance", "corrected|conflated",
             ImportanceMode.CORRECTED, "corrected", ImportanceMode::parse,
             "corrected: slot weight πλ/p, sampling changes only the variance; conflated: weight λ (baseline).");
@@ -144,10 +148,21 @@ public final class JobOptions implements Serializable {
                     + "in a backlog replay too.");
     public static final Option<Long> MIN_EXAMPLES = Option.of("min-examples", "int", WeightSettings.DEFAULT_MIN_EXAMPLES,
             v -> atLeast(parseLong(v), 0), "Examples before a domain's own loss-weight estimate is used.");
-    public static final Option<Map<String, Double>> STATIC_LOSS_WEIGHTS = Option.of("static-loss-weights",
-            "domain=w,...", Map.of(), "", JobOptions::weightMap, "λ per domain for `--loss-weights static`.");
-    public static final Option<Map<String, Double>> STATIC_SAMPLING_WEIGHTS = Option.of("static-sampling-weights",
-            "domain=w,...", Map.of(), "", JobOptions::weightMap, "Sampling weights for `--sampling static`.");
+    /** The weight rules' own parameters, one option each, as the rules declare them. */
+    public static final List<Option<?>> RULE_PARAMETERS = PolicyRegistry.parameters().stream()
+            .<Option<?>>map(JobOptions::option).toList();
+    /** The options of rules that are not documented (registered for tests or experiments): parsed, not listed. */
+    private static final java.util.Set<String> UNDOCUMENTED = PolicyRegistry.parameters().stream()
+            .filter(p -> !PolicyRegistry.documented(p)).map(RuleParameter::name).collect(Collectors.toSet());
+    public static final Option<Double> HEALTH_FACTOR = Option.of("health-factor", "> 1|off",
+            TrainerSettings.DEFAULT_HEALTH_FACTOR, JobOptions::healthFactor,
+            "F of the domain health events: a domain's loss rising, or its λ moving, by more than F within a window is "
+                    + "reported (metrics topic, log, gauge `healthEvents`), as is a domain that stops arriving or a new one; "
+                    + "off: stops and starts only. Steady estimates move by tens of percent at most.");
+    public static final Option<Long> HEALTH_WINDOW = Option.of("health-window", "examples",
+            TrainerSettings.DEFAULT_HEALTH_WINDOW, v -> atLeast(parseLong(v), 1),
+            "A domain's health comparison window, in its arrivals: its loss and λ are compared with their values one "
+                    + "to two windows back, and a domain is watched after its first window.");
     public static final Option<Long> FGLS_INTERVAL = Option.of("fgls-interval", "arrivals", 10_000L,
             v -> atLeast(parseLong(v), 1), "Arrivals between FGLS re-solves.");
 
@@ -228,20 +243,37 @@ public final class JobOptions implements Serializable {
             "Seed of θ₀ and of the trainer's sampling.");
 
     /** Every option, in documentation order. */
-    public static final List<Option<?>> ALL = List.of(
+    public static final List<Option<?>> ALL = withRuleParameters(
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
             PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
             CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, ERMA_REFERENCE, MAX_STALENESS_STEPS, MIN_EXAMPLES,
-            STATIC_LOSS_WEIGHTS,
-            STATIC_SAMPLING_WEIGHTS, FGLS_INTERVAL,
+            FGLS_INTERVAL, HEALTH_FACTOR, HEALTH_WINDOW,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, STATE_BACKEND, TOLERABLE_FAILED_CHECKPOINTS, RUN_ID, JOB_NAME,
             STATISTICS_PARALLELISM, SOURCE_PARALLELISM, SEED);
+
+    /** The options with the rules' parameters after {@code --fgls-interval}, the last of the weight options. */
+    private static List<Option<?>> withRuleParameters(Option<?>... fixed) {
+        List<Option<?>> all = new ArrayList<>(Arrays.asList(fixed));
+        all.addAll(all.indexOf(FGLS_INTERVAL) + 1, RULE_PARAMETERS);
+        return List.copyOf(all);
+    }
+
+    private static <T> Option<T> option(RuleParameter<T> p) {
+        RuleParameter.Parser<T> parser = p.parser();
+        return new Option<>(p.name(), p.type(), p.defaultValue(), p.defaultText(), parser::apply, false,
+                p.description());
+    }
+
+    private static String ruleList(List<? extends WeightRule> rules) {
+        return rules.stream().filter(WeightRule::documented).map(r -> "`" + r.name() + "` — " + r.description())
+                .collect(Collectors.joining("; "));
+    }
 
     /** Where a fresh job starts reading its example topics. */
     public enum StartOffsets {
@@ -328,8 +360,10 @@ public final class JobOptions implements Serializable {
 
     private static String optionHint(String message) {
         String m = message;
-        if (m.contains("fgls")) {
-            return "--loss-weights fgls: " + m;
+        java.util.regex.Matcher linear = Pattern.compile("^the (\\S+) (loss-weight|sampling) policy needs the linear model")
+                .matcher(m);
+        if (linear.find()) {
+            return (linear.group(2).equals("sampling") ? "--sampling " : "--loss-weights ") + linear.group(1) + ": " + m;
         }
         if (m.contains("static loss")) {
             return "--static-loss-weights: " + m;
@@ -338,6 +372,12 @@ public final class JobOptions implements Serializable {
             return "--static-sampling-weights: " + m;
         }
         return m;
+    }
+
+    /** The value of a weight rule's parameter (its default when not given). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(RuleParameter<T> p) {
+        return values.containsKey(p.name()) ? (T) values.get(p.name()) : p.defaultValue();
     }
 
     /** The value of an option (its default when not given). */
@@ -418,8 +458,9 @@ public final class JobOptions implements Serializable {
         w.epsilon = get(EPSILON);
         w.kappa = get(KAPPA);
         w.minExamples = get(MIN_EXAMPLES);
-        w.staticLossWeights = new TreeMap<>(get(STATIC_LOSS_WEIGHTS));
-        w.staticSamplingWeights = new TreeMap<>(get(STATIC_SAMPLING_WEIGHTS));
+        for (Option<?> o : RULE_PARAMETERS) {
+            w.parameters.put(o.name(), get(o));
+        }
         return w;
     }
 
@@ -442,6 +483,8 @@ public final class JobOptions implements Serializable {
         t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
         t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);
+        t.healthFactor = get(HEALTH_FACTOR);
+        t.healthWindow = get(HEALTH_WINDOW);
         return t;
     }
 
@@ -468,9 +511,14 @@ public final class JobOptions implements Serializable {
 
     // ------------------------------------------------------------------ documentation
 
+    /** The options the documentation lists: all but the parameters of undocumented rules. */
+    public static List<Option<?>> documented() {
+        return ALL.stream().filter(o -> !UNDOCUMENTED.contains(o.name())).toList();
+    }
+
     /** The options as a Markdown table: option, type, default, description. */
     public static String markdownTable() {
-        return OptionArgs.markdownTable(ALL);
+        return OptionArgs.markdownTable(documented());
     }
 
     /** A plain-text usage summary for the command line. */
@@ -544,21 +592,15 @@ public final class JobOptions implements Serializable {
         }
     }
 
-    private static Map<String, Double> weightMap(String s) {
-        Map<String, Double> m = new TreeMap<>();
-        for (String part : s.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("expected domain=weight,... (e.g. d1=1,d2=0.05)");
-            }
-            double w = parseDouble(part.substring(eq + 1));
-            positiveFinite(w);
-            m.put(part.substring(0, eq).trim(), w);
+    private static Double healthFactor(String s) {
+        if ("off".equalsIgnoreCase(s) || "none".equalsIgnoreCase(s)) {
+            return Double.POSITIVE_INFINITY;
         }
-        return m;
+        double f = parseDouble(s);
+        if (!(f > 1)) {
+            throw new IllegalArgumentException("allowed: a number > 1, or off");
+        }
+        return f;
     }
 
     private static Double stepSize(String s) {

@@ -46,6 +46,11 @@ public final class MetricsRecord {
     /** Effective sample use: the fraction of buffered arrivals drawn at least once, and their mean draws. */
     public double fractionUsed;
     public double meanUses;
+    /**
+     * Domain health events since the previous record: a record is published as soon as there are
+     * any (beside the periodic ones), so an event reaches the topic with the element that raised it.
+     */
+    public io.domainmix.core.health.HealthEvent[] healthEvents = new io.domainmix.core.health.HealthEvent[0];
 
     public MetricsRecord() {}
 }

@@ -6,7 +6,9 @@ import io.domainmix.core.train.ModelSnapshot;
 import io.domainmix.core.train.Trainer;
 import io.domainmix.core.train.TrainerSettings;
 import io.domainmix.core.train.TrainerState;
+import io.domainmix.core.health.HealthEvent;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -26,6 +28,8 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer of one run (keyed by run id, so one instance per run): a thin shell around the core
@@ -64,6 +68,9 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             new ValueStateDescriptor<>("progress", TypeInformation.of(TrainerProgress.class));
     public static final String STEPS_METRIC = "trainingSteps";
     public static final String SKIPPED_METRIC = "skippedUpdates";
+    /** Domain health events reported since the run started. */
+    public static final String HEALTH_EVENTS_METRIC = "healthEvents";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
 
     private final TrainerSettings settings;
     private final String runId;
@@ -119,6 +126,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
         metrics.gauge("step", (Gauge<Long>) () -> trainer == null ? 0L : trainer.step());
         metrics.gauge("staleness", (Gauge<Long>) () -> trainer == null ? 0L : trainer.currentStaleness());
         metrics.gauge("buffersCheckpointed", (Gauge<Integer>) () -> buffersWrittenAtLastCheckpoint);
+        metrics.gauge(HEALTH_EVENTS_METRIC, (Gauge<Long>) () -> trainer == null ? 0L : trainer.healthEventCount());
         domainsWithGauges = new HashSet<>();
     }
 
@@ -146,7 +154,22 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             publishDue(t, progress, now, ctx, out);
         }
         skipped.inc(t.skippedUpdates() - skippedBefore);
+        publishHealthEvents(t, now, ctx);
         registerGauges(t);
+    }
+
+    /** The element's domain health events: one log line each, and a metrics record that carries them, at once. */
+    private void publishHealthEvents(Trainer t, long now, Context ctx) {
+        List<HealthEvent> events = t.drainHealthEvents();
+        if (events.isEmpty()) {
+            return;
+        }
+        for (HealthEvent e : events) {
+            LOG.warn("run {}: {}", runId, e.message);
+        }
+        MetricsRecord m = metricsRecord(t, now, false);
+        m.healthEvents = events.toArray(new HealthEvent[0]);
+        ctx.output(METRICS, m);
     }
 
     /** The trainer as the last checkpoint left it (null when there is none), rebuilt from a copy of the state. */

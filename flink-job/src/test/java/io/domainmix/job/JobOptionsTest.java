@@ -53,7 +53,7 @@ class JobOptionsTest {
     @Test
     void everyOptionIsDocumentedOnce() {
         String table = JobOptions.markdownTable();
-        for (Option<?> o : JobOptions.ALL) {
+        for (Option<?> o : JobOptions.documented()) {
             assertEquals(1, table.split("\\| `--" + java.util.regex.Pattern.quote(o.name()) + "` \\|", -1).length - 1, o.name());
             assertFalse(o.description().isBlank(), o.name());
         }
@@ -95,7 +95,7 @@ class JobOptionsTest {
         assertEquals(List.of("t1", "t2"), o.get(JobOptions.TOPICS));
         assertEquals("SSL", o.kafkaProperties().getProperty("security.protocol"));
         assertEquals("b=c", o.kafkaProperties().getProperty("a"));
-        assertEquals(Map.of("d1", 2.0, "d2", 0.5), o.get(JobOptions.STATIC_SAMPLING_WEIGHTS));
+        assertEquals(Map.of("d1", 2.0, "d2", 0.5), o.get(io.domainmix.core.weights.rules.StaticSampling.WEIGHTS));
         TrainerSettings t = o.trainerSettings();
         assertEquals(0.01, t.stepSize);
         assertEquals(1000, t.stepDecay);
@@ -104,6 +104,21 @@ class JobOptionsTest {
         // the arguments reproduce the options
         JobOptions again = JobOptions.parse(o.toArgs().toArray(new String[0]));
         assertEquals(o.toArgs(), again.toArgs());
+    }
+
+    /** A policy registered in the test sources parses with its own options, but the documentation lists only what ships. */
+    @Test
+    void aPluggedInPolicyTakesItsOptionsAndStaysOutOfTheDocumentation() {
+        JobOptions o = JobOptions.parse("--loss-weights", "favoured", "--favoured-domain", "d2", "--favoured-factor", "3");
+        assertEquals("favoured", o.get(JobOptions.LOSS_WEIGHTS).optionName());
+        assertEquals(3.0, o.trainerSettings().weights.get(FavouredDomainLossWeights.FACTOR));
+        assertEquals(List.of("--loss-weights", "favoured", "--favoured-domain", "d2", "--favoured-factor", "3.0"),
+                o.toArgs());
+        assertFalse(JobOptions.markdownTable().contains("favoured"));
+        assertTrue(JobOptions.markdownTable().contains("| `--static-loss-weights` |"));
+        assertTrue(JobOptions.LOSS_WEIGHTS.type().startsWith("uniform|static|fgls|erma"), JobOptions.LOSS_WEIGHTS.type());
+        assertError("--favoured-factor '0.5': allowed: a number in [1.0, 1000000.0]", "--favoured-factor", "0.5");
+        assertError("the favoured loss-weight policy needs --favoured-domain", "--loss-weights", "favoured");
     }
 
     @Test
@@ -123,6 +138,9 @@ class JobOptionsTest {
         assertError("--loss-weights fgls: the fgls loss-weight policy needs the linear model", "--model", "logistic",
                 "--loss-weights", "fgls");
         assertError("--static-loss-weights: the static loss-weight policy needs weights", "--loss-weights", "static");
+        assertError("--loss-weights fgls-forgetting: the fgls-forgetting loss-weight policy needs the linear model",
+                "--model", "mlp", "--loss-weights", "fgls-forgetting");
+        assertError("--temperature '0': allowed: a number in [0.001, 1000000.0]", "--temperature", "0");
         assertError("output topic 'domainmix.snapshots' would also be read as an example topic",
                 "--snapshot-topic", "domainmix.snapshots");
         assertError("either --topics or --topic-pattern", "--topics", "a", "--topic-pattern", "b.*");

@@ -100,7 +100,7 @@ public final class PolicySpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PolicySpec && ((PolicySpec) o).loss == loss && ((PolicySpec) o).sampling == sampling
+        return o instanceof PolicySpec && ((PolicySpec) o).loss.equals(loss) && ((PolicySpec) o).sampling.equals(sampling)
                 && ((PolicySpec) o).mode == mode;
     }
 

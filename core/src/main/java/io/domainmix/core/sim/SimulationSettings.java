@@ -22,6 +22,8 @@ public final class SimulationSettings {
     public io.domainmix.core.train.ErmaReference ermaReference = io.domainmix.core.train.ErmaReference.UNIFORM;
     /** Held-out examples per domain for the held-out loss. */
     public int heldOutPerDomain = 2000;
+    /** The policies' own parameters by option name (e.g. {@code temperature} → {@code 3}); others keep their defaults. */
+    public java.util.Map<String, String> policyParameters = new java.util.TreeMap<>();
     /** Worker threads over seeds (results do not depend on it). */
     public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 

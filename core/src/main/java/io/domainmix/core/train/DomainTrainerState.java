@@ -51,6 +51,13 @@ public final class DomainTrainerState {
     /** σ̂² of the last FGLS solve (NaN before one). */
     public double noiseVariance = Double.NaN;
 
+    /** The loss-weight and sampling rules' own numbers for this domain (null for rules without state). */
+    public double[] lossRuleState;
+    public double[] samplingRuleState;
+
+    /** What the health detector compares this domain against. */
+    public io.domainmix.core.health.DomainHealth health = new io.domainmix.core.health.DomainHealth();
+
     /** The newest examples, checkpointed apart from this holder (see the class comment). */
     public transient DomainBuffer ring;
 

@@ -3,6 +3,8 @@ package io.domainmix.core.train;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.fgls.FglsEstimator;
 import io.domainmix.core.fgls.FglsStatistics;
+import io.domainmix.core.health.HealthEvent;
+import io.domainmix.core.health.HealthMonitor;
 import io.domainmix.core.model.Model;
 import io.domainmix.core.rng.SplitMix64;
 import io.domainmix.core.stats.BiasCorrectedEma;
@@ -12,7 +14,10 @@ import io.domainmix.core.stats.WindowedMean;
 import io.domainmix.core.weights.DomainWeights;
 import io.domainmix.core.weights.GradientNoise;
 import io.domainmix.core.weights.ImportanceMode;
+import io.domainmix.core.weights.LossWeightRule;
+import io.domainmix.core.weights.RuleState;
 import io.domainmix.core.weights.WeightCalculator;
+import io.domainmix.core.weights.WeightInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -51,6 +56,11 @@ public final class Trainer {
     private SplitMix64 rng;
     /** Derived from {@code s.domains}; not state. */
     private final Map<String, Integer> indexByDomain = new HashMap<>();
+    /** Reports changes in the domains; its memory is in each domain's state. */
+    private final HealthMonitor health;
+    /** The rules' views of their state in {@code s}; not state. */
+    private final RuleState lossRuleState = new RuleStateView(true);
+    private final RuleState samplingRuleState = new RuleStateView(false);
     /** Domains whose ring changed since {@link #drainChangedBuffers()}; not state. */
     private final java.util.BitSet changedBuffers = new java.util.BitSet();
     /** The slots' domain draws, derived from p and the buffers; not state. */
@@ -71,6 +81,7 @@ public final class Trainer {
         this.gradient = new double[model.parameterCount()];
         this.stepDirection = new double[model.parameterCount()];
         this.slotFeatures = new double[dim];
+        this.health = new HealthMonitor(settings.healthFactor, settings.healthWindow, settings.healthMinSilence);
         attach(state);
     }
 
@@ -172,6 +183,9 @@ public final class Trainer {
         } else if (now % STEP_SIZE_REFRESH == 0) {
             refreshStepSize();
         }
+        long reported = health.count();
+        health.onArrival(e.domain, d.health, d.arrivalCount, now, s.step, s.lossWeight[k]);
+        s.healthEvents += health.count() - reported;
         buffer(k, d, e);
         recordArrivalMix(k, d);
 
@@ -497,9 +511,11 @@ public final class Trainer {
      */
     public void onDomainStats(DomainStats stats) {
         int k = domainIndex(stats.domain);
-        s.domainStates[k].statsCount = stats.count;
+        DomainTrainerState d = s.domainStates[k];
+        settings.weights.lossRule().onSummary(k, stats, d.fgls, settings.weights, lossRuleState);
+        d.statsCount = stats.count;
         if (stats.fgls != null) {
-            s.domainStates[k].fgls = stats.fgls;
+            d.fgls = stats.fgls;
         }
         if (s.arrivals - s.weightsAt >= s.domains.length) {
             recomputeWeights();
@@ -524,13 +540,16 @@ public final class Trainer {
         // arrivals double): the first solve may rest on a few hundred examples, or on the one domain
         // whose summary came first, and a short stream would keep it to the end
         if (settings.fglsEnabled()
-                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= Math.min(settings.fglsInterval, Math.max(s.fglsSolvedAt, 1)))) {
+                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= Math.min(
+                        settings.weights.lossRule().fglsInterval(settings.fglsInterval, settings.weights),
+                        Math.max(s.fglsSolvedAt, 1)))) {
             solveFgls();
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries
         long[] count = settings.fglsEnabled() ? statsCounts() : arrivalCounts();
-        DomainWeights w = WeightCalculator.compute(settings.weights, s.domains, share, count,
-                lossEstimates(), noiseVariance(), gradientSecondMoments());
+        WeightInputs in = new WeightInputs(s.domains, share, count, lossEstimates(), noiseVariance(),
+                gradientSecondMoments(), s.arrivals);
+        DomainWeights w = WeightCalculator.compute(settings.weights, in, lossRuleState, samplingRuleState);
         if (lossWeightsMovedFromAverageStart(w.lossWeight)) {
             s.averageCount = 0; // burn-in: the next step starts a new average
             s.averageLossWeight = w.lossWeight.clone();
@@ -545,6 +564,33 @@ public final class Trainer {
         }
         refreshStepSize();
         shareBufferBudget();
+        checkHealth();
+    }
+
+    /** The health checks of every domain against the weights just computed: O(K), like the recomputation. */
+    private void checkHealth() {
+        long reported = health.count();
+        for (int k = 0; k < s.domains.length; k++) {
+            DomainTrainerState d = s.domainStates[k];
+            health.check(s.domains[k], d.health, d.arrivalCount, s.arrivals, s.step, d.lossMean.read(), s.lossWeight[k],
+                    s.arrivals - d.decayedAt, s.share[k]);
+        }
+        s.healthEvents += health.count() - reported;
+    }
+
+    /**
+     * The domain health events (a loss that rose, a λ that moved, a domain that stopped or
+     * started) since the last call, oldest first; at most the newest 10,000 wait. Not state: a
+     * caller drains them as they come (the job after every element, before a checkpoint can
+     * fall between).
+     */
+    public List<HealthEvent> drainHealthEvents() {
+        return health.drain();
+    }
+
+    /** Domain health events reported since the run started (restores included). */
+    public long healthEventCount() {
+        return s.healthEvents;
     }
 
     /**
@@ -633,17 +679,23 @@ public final class Trainer {
 
     private List<FglsStatistics> fglsList() {
         List<FglsStatistics> list = new ArrayList<>();
+        LossWeightRule rule = settings.weights.lossRule();
         FglsStatistics any = null;
-        for (DomainTrainerState d : s.domainStates) {
-            if (d.fgls != null) {
-                any = d.fgls;
+        for (int k = 0; k < s.domains.length; k++) {
+            FglsStatistics f = s.domainStates[k].fgls == null ? null
+                    : rule.fglsStatistics(k, s.domainStates[k].fgls, settings.weights, lossRuleState);
+            list.add(f);
+            if (f != null) {
+                any = f;
             }
         }
         if (any == null) {
             return null;
         }
-        for (DomainTrainerState d : s.domainStates) {
-            list.add(d.fgls != null ? d.fgls : new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+        for (int k = 0; k < list.size(); k++) {
+            if (list.get(k) == null) {
+                list.set(k, new FglsStatistics(any.intercept ? any.p - 1 : any.p, any.intercept));
+            }
         }
         return list;
     }
@@ -699,6 +751,45 @@ public final class Trainer {
         s.samplingProbability = Arrays.copyOf(s.samplingProbability, n);
         s.importanceWeight = Arrays.copyOf(s.importanceWeight, n);
         return k;
+    }
+
+    /** A rule's state kept in the trainer's checkpointed state: per domain in its holder, the run's in {@link TrainerState}. */
+    private final class RuleStateView implements RuleState {
+        private final boolean loss;
+
+        RuleStateView(boolean loss) {
+            this.loss = loss;
+        }
+
+        @Override
+        public double[] domain(int k) {
+            DomainTrainerState d = s.domainStates[k];
+            return loss ? d.lossRuleState : d.samplingRuleState;
+        }
+
+        @Override
+        public void setDomain(int k, double[] values) {
+            DomainTrainerState d = s.domainStates[k];
+            if (loss) {
+                d.lossRuleState = values;
+            } else {
+                d.samplingRuleState = values;
+            }
+        }
+
+        @Override
+        public double[] global() {
+            return loss ? s.lossRuleState : s.samplingRuleState;
+        }
+
+        @Override
+        public void setGlobal(double[] values) {
+            if (loss) {
+                s.lossRuleState = values;
+            } else {
+                s.samplingRuleState = values;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ read-outs
@@ -775,11 +866,7 @@ public final class Trainer {
 
     /** Each domain's arrivals (a fresh array). */
     public long[] arrivalCounts() {
-        long[] out = new long[s.domains.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].arrivalCount;
-        }
-        return out;
+        return perDomain(d -> d.arrivalCount);
     }
 
     /** Arrivals of domain {@code k} alone: for readers of one domain, e.g. gauges. */
@@ -789,9 +876,22 @@ public final class Trainer {
 
     /** Each domain's example count in its latest statistics summary (a fresh array; 0 before one). */
     public long[] statsCounts() {
+        return perDomain(d -> d.statsCount);
+    }
+
+    /** One number of each domain's state, in domain order (a fresh array). */
+    private long[] perDomain(java.util.function.ToLongFunction<DomainTrainerState> value) {
         long[] out = new long[s.domains.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].statsCount;
+            out[i] = value.applyAsLong(s.domainStates[i]);
+        }
+        return out;
+    }
+
+    private double[] perDomainReading(java.util.function.ToDoubleFunction<DomainTrainerState> value) {
+        double[] out = new double[s.domains.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = value.applyAsDouble(s.domainStates[i]);
         }
         return out;
     }
@@ -828,20 +928,12 @@ public final class Trainer {
 
     /** L̄_k: each domain's mean prequential loss (a fresh array; NaN before its first score). */
     public double[] lossEstimates() {
-        double[] out = new double[s.domains.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].lossMean.read();
-        }
-        return out;
+        return perDomainReading(d -> d.lossMean.read());
     }
 
     /** M_k: each domain's mean w²‖∇ℓ‖² at the iterate (a fresh array; NaN before its first score). */
     public double[] gradientSecondMoments() {
-        double[] out = new double[s.domains.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].gradientMean.read();
-        }
-        return out;
+        return perDomainReading(d -> d.gradientMean.read());
     }
 
     /** L̄ of domain {@code k} alone (NaN before its first score): for readers of one domain, e.g. gauges. */
@@ -856,11 +948,7 @@ public final class Trainer {
 
     /** Arrivals of each domain left out because their loss or gradient was not finite. */
     public long[] nonFiniteCounts() {
-        long[] out = new long[s.domains.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].nonFiniteCount;
-        }
-        return out;
+        return perDomain(d -> d.nonFiniteCount);
     }
 
     /** Each domain's share of the last N arrivals (a fresh array; zeros before the first). */
@@ -925,11 +1013,7 @@ public final class Trainer {
 
     /** σ̂²_k of the last FGLS solve (a fresh array; NaN before one). */
     public double[] noiseVariance() {
-        double[] out = new double[s.domains.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.domainStates[i].noiseVariance;
-        }
-        return out;
+        return perDomainReading(d -> d.noiseVariance);
     }
 
     /** A snapshot of the model and weights now (copies; safe to publish). */

@@ -1,6 +1,7 @@
 package io.domainmix.core.train;
 
 import io.domainmix.core.model.ModelSpec;
+import io.domainmix.core.weights.RuleRequirement;
 import io.domainmix.core.weights.WeightSettings;
 import java.io.Serializable;
 
@@ -13,6 +14,9 @@ public final class TrainerSettings implements Serializable {
     public static final int DEFAULT_BUFFER_FLOOR = 16;
     public static final long DEFAULT_STATS_WINDOW_MAX = 4096;
     public static final int DEFAULT_ARRIVAL_MIX_WINDOW = 500;
+    public static final double DEFAULT_HEALTH_FACTOR = 4;
+    public static final long DEFAULT_HEALTH_WINDOW = 10_000;
+    public static final long DEFAULT_HEALTH_MIN_SILENCE = 1_000;
     /** Upper bounds that keep the staleness histogram and the arrival ring small. */
     public static final long MAX_STALENESS_LIMIT = 1_000_000;
     public static final int ARRIVAL_MIX_WINDOW_LIMIT = 1_000_000;
@@ -70,6 +74,17 @@ public final class TrainerSettings implements Serializable {
     public int arrivalMixWindow = DEFAULT_ARRIVAL_MIX_WINDOW;
     /** What ERMA scores arrivals under (ignored by the other loss-weight policies). */
     public ErmaReference ermaReference = ErmaReference.UNIFORM;
+    /**
+     * F of the domain health events: a domain's loss rising, or its λ moving, by more than this
+     * factor within a window is reported (infinite: only stops and starts). The estimates move by
+     * tens of percent at most on a steady stream, so 4 leaves a wide margin and still catches a
+     * domain whose noise grows several-fold.
+     */
+    public double healthFactor = DEFAULT_HEALTH_FACTOR;
+    /** Arrivals of a domain per health comparison window, and before the domain is watched. */
+    public long healthWindow = DEFAULT_HEALTH_WINDOW;
+    /** Arrivals without a domain before it counts as stopped, at the least. */
+    public long healthMinSilence = DEFAULT_HEALTH_MIN_SILENCE;
     public long seed = 1;
 
     public TrainerSettings() {}
@@ -125,10 +140,20 @@ public final class TrainerSettings implements Serializable {
             throw new IllegalArgumentException("arrival-mix window N must be in [1, " + ARRIVAL_MIX_WINDOW_LIMIT + "]: "
                     + arrivalMixWindow);
         }
-        if (weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.FGLS
-                && model.type() != io.domainmix.core.model.ModelType.LINEAR) {
-            throw new IllegalArgumentException("the fgls loss-weight policy needs the linear model; use erma for "
-                    + model.type().optionName());
+        if (!(healthFactor > 1)) {
+            throw new IllegalArgumentException("health factor F must be > 1: " + healthFactor);
+        }
+        if (healthWindow < 1 || healthMinSilence < 1) {
+            throw new IllegalArgumentException("health window and silence must be >= 1 arrival: " + healthWindow + ", "
+                    + healthMinSilence);
+        }
+        for (io.domainmix.core.weights.WeightRule rule : java.util.List.of(weights.lossRule(), weights.samplingRule())) {
+            if (rule.requirements().contains(RuleRequirement.LINEAR_MODEL)
+                    && model.type() != io.domainmix.core.model.ModelType.LINEAR) {
+                String kind = rule == weights.lossRule() ? "loss-weight" : "sampling";
+                throw new IllegalArgumentException("the " + rule.name() + " " + kind + " policy needs the linear model; "
+                        + "use erma for " + model.type().optionName());
+            }
         }
     }
 
@@ -137,7 +162,8 @@ public final class TrainerSettings implements Serializable {
         return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.ERMA && ermaReference == ErmaReference.UNIFORM;
     }
 
+    /** Whether the loss-weight rule weights by FGLS noise estimates: summaries carry FGLS statistics, the trainer solves. */
     public boolean fglsEnabled() {
-        return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.FGLS;
+        return weights.lossRule().requirements().contains(RuleRequirement.FGLS_STATISTICS);
     }
 }

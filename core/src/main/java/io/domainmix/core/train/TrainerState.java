@@ -55,12 +55,18 @@ public final class TrainerState {
     public double[] lossWeight = new double[0];
     public double[] samplingProbability = new double[0];
     public double[] importanceWeight = new double[0];
+    /** The loss-weight and sampling rules' own numbers for the run (null for rules without state). */
+    public double[] lossRuleState;
+    public double[] samplingRuleState;
     /** The arrival at which the weights were last recomputed, and whether a summary waits for it. */
     public long weightsAt = -1;
     public boolean weightsPending;
     /** η₀ in force (before the decay schedule) and the step size of the last step. */
     public double baseStepSize;
     public double stepSize;
+
+    /** Domain health events reported so far. */
+    public long healthEvents;
 
     // measured gradient noise ‖w∇ℓ‖² per slot and training loss
     public double noiseRaw;

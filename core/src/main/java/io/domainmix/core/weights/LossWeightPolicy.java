@@ -1,34 +1,46 @@
 package io.domainmix.core.weights;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+/**
+ * The name of a loss-weight policy λ (ALGORITHMS.md §2): what the objective counts. A handle on a
+ * {@link LossWeightRule} of the {@link PolicyRegistry}; the built-in ones have constants.
+ */
+public final class LossWeightPolicy extends PolicyName<LossWeightRule> {
+    private static final long serialVersionUID = 1L;
 
-/** How loss weights λ are set (ALGORITHMS.md §2): what the objective counts. */
-public enum LossWeightPolicy {
     /** λ = 1: plain ERM on the mixture (OLS for linear regression). */
-    UNIFORM,
+    public static final LossWeightPolicy UNIFORM = new LossWeightPolicy("uniform");
     /** User-given λ per domain. */
-    STATIC,
+    public static final LossWeightPolicy STATIC = new LossWeightPolicy("static");
     /** One-shot FGLS: λ ∝ 1/σ̂², σ̂² from the OLS residuals (linear regression only). */
-    FGLS,
+    public static final LossWeightPolicy FGLS = new LossWeightPolicy("fgls");
     /** ERMA: λ ∝ 1 / (running mean of the prequential loss); any model. */
-    ERMA;
+    public static final LossWeightPolicy ERMA = new LossWeightPolicy("erma");
 
-    public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+    private LossWeightPolicy(String name) {
+        super(name);
     }
 
+    @Override
+    LossWeightRule lookUp(String name) {
+        return PolicyRegistry.lossRule(name);
+    }
+
+    /** The policy of that name; throws, listing the registered names, when there is none. */
     public static LossWeightPolicy parse(String s) {
-        for (LossWeightPolicy p : values()) {
-            if (p.optionName().equalsIgnoreCase(s.trim())) {
+        String name = PolicyRegistry.lossRule(s).name();
+        for (LossWeightPolicy p : new LossWeightPolicy[] {UNIFORM, STATIC, FGLS, ERMA}) {
+            if (p.optionName().equals(name)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown loss-weight policy '" + s + "'; allowed: " + allowed());
+        return new LossWeightPolicy(name);
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(LossWeightPolicy::optionName).collect(Collectors.joining(", "));
+        return PolicyRegistry.lossNames(", ");
+    }
+
+    private Object readResolve() {
+        return parse(optionName());
     }
 }

@@ -1,34 +1,46 @@
 package io.domainmix.core.weights;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+/**
+ * The name of a sampling policy p (ALGORITHMS.md §3): how often a step draws from a domain. A
+ * handle on a {@link SamplingRule} of the {@link PolicyRegistry}; the built-in ones have constants.
+ */
+public final class SamplingPolicy extends PolicyName<SamplingRule> {
+    private static final long serialVersionUID = 1L;
 
-/** How sampling probabilities p are set (ALGORITHMS.md §3): how often a step draws from a domain. */
-public enum SamplingPolicy {
     /** p = π: what consuming the stream as it arrives gives. */
-    PROPORTIONAL,
+    public static final SamplingPolicy PROPORTIONAL = new SamplingPolicy("proportional");
     /** p = 1/K. */
-    UNIFORM,
+    public static final SamplingPolicy UNIFORM = new SamplingPolicy("uniform");
     /** User-given p per domain. */
-    STATIC,
+    public static final SamplingPolicy STATIC = new SamplingPolicy("static");
     /** Variance-aware: p ∝ π λ √M, mixed with π by ε. */
-    VA;
+    public static final SamplingPolicy VA = new SamplingPolicy("va");
 
-    public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+    private SamplingPolicy(String name) {
+        super(name);
     }
 
+    @Override
+    SamplingRule lookUp(String name) {
+        return PolicyRegistry.samplingRule(name);
+    }
+
+    /** The policy of that name; throws, listing the registered names, when there is none. */
     public static SamplingPolicy parse(String s) {
-        for (SamplingPolicy p : values()) {
-            if (p.optionName().equalsIgnoreCase(s.trim())) {
+        String name = PolicyRegistry.samplingRule(s).name();
+        for (SamplingPolicy p : new SamplingPolicy[] {PROPORTIONAL, UNIFORM, STATIC, VA}) {
+            if (p.optionName().equals(name)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown sampling policy '" + s + "'; allowed: " + allowed());
+        return new SamplingPolicy(name);
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(SamplingPolicy::optionName).collect(Collectors.joining(", "));
+        return PolicyRegistry.samplingNames(", ");
+    }
+
+    private Object readResolve() {
+        return parse(optionName());
     }
 }

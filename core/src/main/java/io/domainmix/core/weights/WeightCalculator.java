@@ -1,17 +1,19 @@
 package io.domainmix.core.weights;
 
 /**
- * Turns per-domain statistics into loss weights and sampling probabilities (ALGORITHMS.md §2–3).
- *
- * <p>Inputs are index-aligned arrays over the K known domains; a NaN marks a statistic not yet
- * available. A domain whose own estimate is missing or rests on fewer than n_min examples gets
- * the mean of the others' raw weights (1 if there are none), so that a new domain joins at an
- * average weight rather than an extreme one.
+ * The steps every weight policy shares (ALGORITHMS.md §2–3), around the policies' own rules
+ * ({@link LossWeightRule}, {@link SamplingRule}): a domain the rule has no value for yet gets the
+ * mean of the others' raw weights (1 if there are none), so that a new domain joins at an average
+ * weight rather than an extreme one; λ is clipped to max/min ≤ κ and normalised Σ π λ = 1; p is
+ * mixed with π by ε where the rule asks for it, and normalised Σ p = 1; then the slot weights
+ * w = πλ/p (corrected) or λ (conflated).
  */
 public final class WeightCalculator {
     private WeightCalculator() {}
 
     /**
+     * With a scratch rule state (a one-off computation: a stateful rule starts afresh).
+     *
      * @param share π_k (sums to 1 over domains that have arrived)
      * @param count n_k, examples seen per domain
      * @param lossEma L̄_k (ERMA), NaN where unknown
@@ -20,14 +22,34 @@ public final class WeightCalculator {
      */
     public static DomainWeights compute(WeightSettings s, String[] domains, double[] share, long[] count,
                                         double[] lossEma, double[] noiseVariance, double[] gradientSecondMoment) {
-        int k = domains.length;
-        double[] lambda = lossWeights(s, domains, share, count, lossEma, noiseVariance);
-        double[] p = samplingProbabilities(s, domains, share, lambda, gradientSecondMoment);
+        WeightInputs in = new WeightInputs(domains, share, count, lossEma, noiseVariance, gradientSecondMoment, 0);
+        return compute(s, in, RuleState.inMemory(), RuleState.inMemory());
+    }
+
+    /** The weights from the inputs, the rules keeping their state in {@code lossState} and {@code samplingState}. */
+    public static DomainWeights compute(WeightSettings s, WeightInputs in, RuleState lossState, RuleState samplingState) {
+        int k = in.size();
+        double[] lambda = new double[k];
+        s.lossRule().rawLossWeights(in, s, lossState, lambda);
+        fillUnknownWithMean(lambda);
+        clip(lambda, s.kappa);
+        normalize(lambda, in.share);
+        double[] p = new double[k];
+        SamplingRule sampling = s.samplingRule();
+        sampling.rawSamplingWeights(in, lambda, s, samplingState, p);
+        fillUnknownWithMean(p);
+        if (sampling.mixedWithShares()) {
+            mixWithShares(p, in.share, s.epsilon);
+        }
+        if (sum(p) <= 0) {
+            java.util.Arrays.fill(p, 1.0);
+        }
+        scaleToOne(p);
         double[] w = new double[k];
         for (int i = 0; i < k; i++) {
-            w[i] = importanceWeight(s.mode, share[i], lambda[i], p[i]);
+            w[i] = importanceWeight(s.mode, in.share[i], lambda[i], p[i]);
         }
-        return new DomainWeights(share.clone(), lambda, p, w);
+        return new DomainWeights(in.share.clone(), lambda, p, w);
     }
 
     /** w = πλ/p (corrected; 0 where p = 0, such a domain is never drawn) or λ (conflated). */
@@ -38,107 +60,38 @@ public final class WeightCalculator {
         return p > 0 ? share * lambda / p : 0.0;
     }
 
-    static double[] lossWeights(WeightSettings s, String[] domains, double[] share, long[] count,
-                                double[] lossEma, double[] noiseVariance) {
-        int k = domains.length;
-        double[] raw = new double[k];
-        boolean[] known = new boolean[k];
-        for (int i = 0; i < k; i++) {
-            switch (s.lossPolicy) {
-                case UNIFORM:
-                    raw[i] = 1.0;
-                    known[i] = true;
-                    break;
-                case STATIC: {
-                    Double v = s.staticLossWeights.get(domains[i]);
-                    known[i] = v != null;
-                    raw[i] = v == null ? Double.NaN : v;
-                    break;
-                }
-                case ERMA:
-                    known[i] = count[i] >= s.minExamples && Double.isFinite(lossEma[i]);
-                    raw[i] = known[i] ? 1.0 / Math.max(lossEma[i], s.floor) : Double.NaN;
-                    break;
-                case FGLS:
-                    known[i] = count[i] >= s.minExamples && Double.isFinite(noiseVariance[i]);
-                    raw[i] = known[i] ? 1.0 / Math.max(noiseVariance[i], s.floor) : Double.NaN;
-                    break;
-                default:
-                    throw new IllegalStateException(s.lossPolicy.name());
-            }
-        }
-        fillUnknownWithMean(raw, known);
-        clip(raw, s.kappa);
-        normalize(raw, share);
-        return raw;
-    }
-
-    static double[] samplingProbabilities(WeightSettings s, String[] domains, double[] share, double[] lambda,
-                                          double[] gradientSecondMoment) {
-        int k = domains.length;
-        double[] p = new double[k];
-        switch (s.samplingPolicy) {
-            case PROPORTIONAL:
-                System.arraycopy(share, 0, p, 0, k);
-                break;
-            case UNIFORM:
-                java.util.Arrays.fill(p, 1.0);
-                break;
-            case STATIC: {
-                boolean[] known = new boolean[k];
-                for (int i = 0; i < k; i++) {
-                    Double v = s.staticSamplingWeights.get(domains[i]);
-                    known[i] = v != null;
-                    p[i] = v == null ? Double.NaN : v;
-                }
-                fillUnknownWithMean(p, known);
-                break;
-            }
-            case VA: {
-                // p_VA ∝ π λ √M (Cauchy–Schwarz minimizer of Σ (πλ)² M / p), then mixed with π
-                double[] root = new double[k];
-                boolean[] known = new boolean[k];
-                for (int i = 0; i < k; i++) {
-                    known[i] = Double.isFinite(gradientSecondMoment[i]) && gradientSecondMoment[i] >= 0;
-                    root[i] = known[i] ? Math.sqrt(gradientSecondMoment[i]) : Double.NaN;
-                }
-                fillUnknownWithMean(root, known);
-                for (int i = 0; i < k; i++) {
-                    p[i] = share[i] * lambda[i] * root[i];
-                }
-                if (sum(p) <= 0) {
-                    System.arraycopy(share, 0, p, 0, k);
-                }
-                scaleToOne(p);
-                double[] pi = share.clone();
-                scaleToOne(pi);
-                for (int i = 0; i < k; i++) {
-                    p[i] = (1.0 - s.epsilon) * p[i] + s.epsilon * pi[i];
-                }
-                break;
-            }
-            default:
-                throw new IllegalStateException(s.samplingPolicy.name());
-        }
+    /**
+     * p = (1 − ε) p/Σp + ε π/Σπ (p = π where Σp ≤ 0): every domain keeps at least ε of its share,
+     * so none starves and w = πλ/p ≤ λ/ε.
+     */
+    private static void mixWithShares(double[] p, double[] share, double epsilon) {
         if (sum(p) <= 0) {
-            java.util.Arrays.fill(p, 1.0);
+            System.arraycopy(share, 0, p, 0, p.length);
         }
         scaleToOne(p);
-        return p;
+        double[] pi = share.clone();
+        scaleToOne(pi);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (1.0 - epsilon) * p[i] + epsilon * pi[i];
+        }
     }
 
-    private static void fillUnknownWithMean(double[] v, boolean[] known) {
+    /** Gives each value that is not finite (a rule's "none yet") the mean of the finite ones (1 if none is). */
+    private static void fillUnknownWithMean(double[] v) {
         double sum = 0;
         int n = 0;
-        for (int i = 0; i < v.length; i++) {
-            if (known[i]) {
-                sum += v[i];
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                sum += x;
                 n++;
             }
         }
+        if (n == v.length) {
+            return;
+        }
         double mean = n == 0 ? 1.0 : sum / n;
         for (int i = 0; i < v.length; i++) {
-            if (!known[i]) {
+            if (!Double.isFinite(v[i])) {
                 v[i] = mean;
             }
         }

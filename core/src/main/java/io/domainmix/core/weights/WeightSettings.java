@@ -4,7 +4,10 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The weight policies of a run and their parameters, with the defaults of ALGORITHMS.md. */
+/**
+ * The weight policies of a run and their parameters: the shared ones (ε, κ, n_min, the floor) with
+ * the defaults of ALGORITHMS.md, and each rule's own by name.
+ */
 public final class WeightSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -24,8 +27,8 @@ public final class WeightSettings implements Serializable {
     public long minExamples = DEFAULT_MIN_EXAMPLES;
     /** ε of λ ∝ 1/max(L̄ or σ̂², ε). */
     public double floor = DEFAULT_FLOOR;
-    public Map<String, Double> staticLossWeights = new TreeMap<>();
-    public Map<String, Double> staticSamplingWeights = new TreeMap<>();
+    /** The rules' own parameters by name ({@link RuleParameter#name()}); an absent one has its default. */
+    public Map<String, Object> parameters = new TreeMap<>();
 
     public WeightSettings() {}
 
@@ -33,6 +36,43 @@ public final class WeightSettings implements Serializable {
         this.lossPolicy = loss;
         this.samplingPolicy = sampling;
         this.mode = mode;
+    }
+
+    /** A rule parameter's value: the one set, or its default. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(RuleParameter<T> p) {
+        Object v = parameters.get(p.name());
+        return v == null ? p.defaultValue() : (T) v;
+    }
+
+    public <T> WeightSettings set(RuleParameter<T> p, T value) {
+        parameters.put(p.name(), value);
+        return this;
+    }
+
+    /**
+     * Sets rule parameters given as text by name (the job's option names without {@code --}),
+     * each parsed and validated by its rule; an unknown name is an error listing the known ones.
+     */
+    public WeightSettings parseParameters(Map<String, String> text) {
+        for (Map.Entry<String, String> e : text.entrySet()) {
+            RuleParameter<?> p = PolicyRegistry.parameter(e.getKey().trim());
+            if (p == null) {
+                throw new IllegalArgumentException("unknown policy parameter '" + e.getKey() + "'; known: "
+                        + PolicyRegistry.parameters().stream().map(RuleParameter::name)
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
+            parameters.put(p.name(), p.parse(e.getValue()));
+        }
+        return this;
+    }
+
+    public LossWeightRule lossRule() {
+        return lossPolicy.rule();
+    }
+
+    public SamplingRule samplingRule() {
+        return samplingPolicy.rule();
     }
 
     public void validate() {
@@ -45,21 +85,7 @@ public final class WeightSettings implements Serializable {
         if (minExamples < 0) {
             throw new IllegalArgumentException("min-examples must be >= 0: " + minExamples);
         }
-        if (lossPolicy == LossWeightPolicy.STATIC && staticLossWeights.isEmpty()) {
-            throw new IllegalArgumentException("the static loss-weight policy needs weights (domain=value,...)");
-        }
-        if (samplingPolicy == SamplingPolicy.STATIC && staticSamplingWeights.isEmpty()) {
-            throw new IllegalArgumentException("the static sampling policy needs weights (domain=value,...)");
-        }
-        for (Map.Entry<String, Double> e : staticLossWeights.entrySet()) {
-            if (!(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
-                throw new IllegalArgumentException("static loss weight of " + e.getKey() + " must be finite and > 0");
-            }
-        }
-        for (Map.Entry<String, Double> e : staticSamplingWeights.entrySet()) {
-            if (!(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
-                throw new IllegalArgumentException("static sampling weight of " + e.getKey() + " must be finite and > 0");
-            }
-        }
+        lossPolicy.rule().validate(this);
+        samplingPolicy.rule().validate(this);
     }
 }

@@ -60,8 +60,7 @@ class TrainerTest {
 
     private static WeightSettings staticPolicy() {
         WeightSettings w = new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.STATIC, ImportanceMode.CORRECTED);
-        w.staticSamplingWeights.put("d1", 0.05);
-        w.staticSamplingWeights.put("d2", 0.95);
+        w.set(io.domainmix.core.weights.rules.StaticSampling.WEIGHTS, java.util.Map.of("d1", 0.05, "d2", 0.95));
         return w;
     }
 
@@ -128,8 +127,7 @@ class TrainerTest {
     @Test
     void conflatedModeWeightsASlotByItsLossWeightOnly() {
         WeightSettings w = new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.STATIC, ImportanceMode.CONFLATED);
-        w.staticSamplingWeights.put("d1", 0.05);
-        w.staticSamplingWeights.put("d2", 0.95);
+        w.set(io.domainmix.core.weights.rules.StaticSampling.WEIGHTS, java.util.Map.of("d1", 0.05, "d2", 0.95));
         Trainer t = loadedTrainer(w, 200);
         assertEquals(1.0, t.state().importanceWeight[0], 1e-12, "conflated: w = λ");
     }

@@ -127,10 +127,8 @@ class WeightCalculatorTest {
     @Test
     void staticPoliciesUseTheGivenWeights() {
         WeightSettings s = settings(LossWeightPolicy.STATIC, SamplingPolicy.STATIC);
-        s.staticLossWeights.put("d1", 3.0);
-        s.staticLossWeights.put("d2", 1.0);
-        s.staticSamplingWeights.put("d1", 1.0);
-        s.staticSamplingWeights.put("d2", 3.0);
+        s.set(io.domainmix.core.weights.rules.StaticLossWeights.WEIGHTS, java.util.Map.of("d1", 3.0, "d2", 1.0));
+        s.set(io.domainmix.core.weights.rules.StaticSampling.WEIGHTS, java.util.Map.of("d1", 1.0, "d2", 3.0));
         DomainWeights w = WeightCalculator.compute(s, TWO, EQUAL, MANY, UNKNOWN, UNKNOWN, UNKNOWN);
         assertEquals(3.0, w.lossWeight[0] / w.lossWeight[1], 1e-12);
         assertEquals(0.25, w.samplingProbability[0], 1e-12);
