@@ -155,6 +155,7 @@ public final class Simulator {
         t.maxStalenessSteps = s.maxStalenessSteps;
         t.statsWindowMax = s.statsWindowMax;
         t.healthFactor = s.healthFactor;
+        t.ermaReference = s.ermaReference;
         t.seed = seed;
         return t;
     }
