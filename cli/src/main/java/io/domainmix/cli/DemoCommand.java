@@ -316,9 +316,23 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (var d : e.domains()) {
             b.append(b.length() > 0 ? ", " : "").append(d.name()).append(" (C=").append(fmt(d.featureScale()));
-            b.append(d.flipRate() > 0 ? ", flip=" + fmt(d.flipRate()) : ", σ²=" + fmt(d.noiseVariance())).append(')');
+            b.append(d.flipRate() > 0 ? ", flip=" + fmt(d.flipRate()) : ", σ²=" + fmt(d.noiseVariance()));
+            if (d.hasNoiseChange()) {
+                b.append(" → ").append(fmt(d.noiseVarianceAfterChange())).append(" at ").append(percent(d.noiseChangesAt()));
+            }
+            if (d.startsAt() > 0) {
+                b.append(", from ").append(percent(d.startsAt()));
+            }
+            if (d.stopsAt() < 1) {
+                b.append(", until ").append(percent(d.stopsAt()));
+            }
+            b.append(')');
         }
         return b.toString();
+    }
+
+    private static String percent(double fraction) {
+        return Math.round(100 * fraction) + "% of the stream";
     }
 
     private static String fmt(double v) {

@@ -59,6 +59,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "The most of its newest examples one domain keeps (default: ${DEFAULT-VALUE}).")
     int bufferCapacity;
 
+    @Option(names = "--stats-window", paramLabel = "N",
+            description = "Longest window of the per-domain loss and gradient means, as the job's option (default: "
+                    + io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX + ").")
+    Long statsWindow;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")
     Integer threads;
 
@@ -93,6 +98,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (threads != null) {
             s.threads = threads;
         }
+        if (statsWindow != null) {
+            s.statsWindowMax = statsWindow;
+        }
         s.policyParameters = policyParameters;
         List<PolicySpec> grid = policies == null ? PolicySpec.defaultGrid(exp.modelType()) : PolicySpec.parseList(policies);
         long start = System.nanoTime();
@@ -122,6 +130,42 @@ final class SimulateCommand implements Callable<Integer> {
                     fmt(p.cosineDistance), fmt(p.heldOutLoss), fmt(p.gradientNoise), fmt(p.predictedGradientNoise),
                     list(p.finalLossWeights), list(p.finalSamplingProbs));
         }
+        printAdaptation(r, out);
+    }
+
+    /** With a change point: each policy's adaptation lag and last-quarter errors against the oracle. */
+    static void printAdaptation(SimulationReport r, PrintStream out) {
+        SimulationReport.Adaptation first = r.results.stream().map(p -> p.adaptation).filter(a -> a != null)
+                .findFirst().orElse(null);
+        if (first == null) {
+            return;
+        }
+        out.printf(Locale.ROOT, "%nadaptation of %s after the change at example %d: examples of %s until lambda is within "
+                        + "%.0f%% of %s and p within %.2f of %s (and stay there); 'never' = not on every seed%n",
+                first.domain, first.changeAtExample, first.domain, first.lossWeight.tolerance * 100,
+                fmt(first.lossWeight.target), first.sampling.tolerance, fmt(first.sampling.target));
+        if (r.oracle.lastQuarterGlsError != null) {
+            out.printf(Locale.ROOT, "oracle: GLS knowing the change, mean error over the last quarter %.4f%n",
+                    r.oracle.lastQuarterGlsError);
+        }
+        out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s %12s  %s%n", "policy", "lambda lag", "p lag", "lambda err(LQ)",
+                "p err(LQ)", "error(LQ)", "event lag", "first event after the change (events before it)");
+        for (SimulationReport.PolicyResult p : r.results) {
+            if (p.adaptation == null) {
+                continue;
+            }
+            SimulationReport.HealthAfterChange h = p.adaptation.healthEvent;
+            out.printf(Locale.ROOT, "%-28s %12s %12s %14s %14s %14s %12s  %s (%s)%n", p.policy, lag(p.adaptation.lossWeight),
+                    lag(p.adaptation.sampling), fmt(p.adaptation.lossWeight.lastQuarterError),
+                    fmt(p.adaptation.sampling.lastQuarterError), fmt(p.adaptation.lastQuarterError),
+                    h.fired ? String.format(Locale.ROOT, "%.0f", h.examples) : "none (" + h.firedSeeds + "/" + h.perSeed.size() + ")",
+                    h.firstEvents.get(0), fmt(h.falseAlarms));
+        }
+    }
+
+    private static String lag(SimulationReport.WeightAdaptation w) {
+        return w.adapted ? String.format(Locale.ROOT, "%.0f", w.adaptationExamples)
+                : "never" + (w.adaptedSeeds > 0 ? " (" + w.adaptedSeeds + "/" + w.perSeed.size() + ")" : "");
     }
 
     private static String fmt(Double v) {

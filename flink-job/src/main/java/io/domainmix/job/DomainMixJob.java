@@ -38,12 +38,15 @@ import org.apache.kafka.clients.admin.Admin;
  * <pre>
  * example topics ─▶ validate ─┬─▶ rejected ─▶ dead-letter topic
  *                             ▼
- *                      batch by domain
- *                             ▼ batches of one domain's examples
+ *                          batching ───────────────────────────────┐ batches in arrival order
+ *                             ▼ batches of one domain's examples     │
  *            keyBy(domain) statistics (exact counts, FGLS sufficient statistics)
- *                             ▼ examples + DomainStats
- *            keyBy(run) trainer (scores each arrival, then trains) ─▶ snapshot topic, metrics topic
+ *                             ▼ DomainStats                         │
+ *            keyBy(run) trainer (scores each arrival, then trains) ◀─┘ ─▶ snapshot topic, metrics topic
  * </pre>
+ *
+ * The trainer takes the examples from the batching operator, not through the statistics, so that
+ * it sees them in the order the source paced them into (see {@link BatchByDomainOperator}).
  *
  * {@link #build} wires the operators between any sources and sinks (tests pass their own);
  * {@link #buildKafka} and {@link #main} plug in Kafka. Options: {@link JobOptions}.
@@ -54,7 +57,7 @@ public final class DomainMixJob {
     public record Sinks(Sink<PublishedSnapshot> snapshots, Sink<MetricsRecord> metrics, Sink<DeadLetter> deadLetters) {}
 
     /** The streams {@link #build} created, for callers that attach more (tests, tools). */
-    public record Topology(SingleOutputStreamOperator<Example> examples, SingleOutputStreamOperator<TrainerInput> toTrainer,
+    public record Topology(SingleOutputStreamOperator<Example> examples, DataStream<TrainerInput> toTrainer,
                            SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
 
     /** Records a reader takes in one poll when partitions are paced. */
@@ -166,14 +169,15 @@ public final class DomainMixJob {
                 .uid("batch-by-domain")
                 .setParallelism(records.getParallelism()); // chained to validation
 
-        SingleOutputStreamOperator<TrainerInput> toTrainer = batches
+        SingleOutputStreamOperator<TrainerInput> summaries = batches
                 .keyBy(new ByDomain())
                 .process(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
                         options.get(JobOptions.STATS_INTERVAL_MS)))
                 .name("domain statistics").uid("domain-statistics");
         if (parallelism > 0) {
-            toTrainer.setParallelism(parallelism);
+            summaries.setParallelism(parallelism);
         }
+        DataStream<TrainerInput> toTrainer = batches.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER).union(summaries);
 
         SingleOutputStreamOperator<PublishedSnapshot> snapshots = toTrainer
                 .keyBy(new ByRun(runId))

@@ -3,9 +3,6 @@ package io.domainmix.job;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.train.TrainerSettings;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -19,9 +16,10 @@ import org.apache.flink.util.Collector;
  * The per-domain statistics operator (keyed by domain), fed batches of a domain's examples
  * ({@link ExampleBatch}). It keeps the statistics that need no model, in parallel over domains:
  * the exact count and, with FGLS, the sufficient statistics (O(d²) per example) — the domain's
- * {@link DomainStatistics}; then it passes the batch on to the trainer, without the examples
- * whose squared size overflows. The model-dependent scores (loss for ERMA, ‖∇ℓ‖² for VA) are
- * the trainer's, which sees every arrival in order before training on it.
+ * {@link DomainStatistics}. Its output is summaries only: the trainer gets the examples straight
+ * from the batching operator, in arrival order ({@link BatchByDomainOperator#IN_ARRIVAL_ORDER}).
+ * The model-dependent scores (loss for ERMA, ‖∇ℓ‖² for VA) are the trainer's, which sees every
+ * arrival in order before training on it.
  *
  * <p>A domain's summary ({@link io.domainmix.core.stats.DomainStats}) goes to the trainer every
  * {@code statsEvery} of its examples, {@code statsIntervalMs} after its first unsent example, and
@@ -68,26 +66,12 @@ public final class DomainStatisticsFunction extends KeyedProcessFunction<String,
             s = DomainStatistics.create(settings.model.dimension(), settings.model.intercept(), settings.fglsEnabled());
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         }
-        Example[] examples = batch.examples;
-        List<Example> finite = null; // only once an example has to be left out
-        for (int i = 0; i < examples.length; i++) {
-            if (s.observe(examples[i])) {
-                if (finite != null) {
-                    finite.add(examples[i]);
-                }
-            } else {
-                nonFinite.inc(); // kept away from the model; counted in the statistics too
-                if (finite == null) {
-                    finite = new ArrayList<>(Arrays.asList(examples).subList(0, i));
-                }
+        for (Example e : batch.examples) {
+            if (!s.observe(e)) {
+                nonFinite.inc(); // kept out of the statistics; the batching operator keeps it from the trainer
             }
         }
         statistics.update(s);
-        if (finite == null) {
-            out.collect(TrainerInput.of(batch));
-        } else if (!finite.isEmpty()) {
-            out.collect(TrainerInput.of(new ExampleBatch(batch.domain, finite.toArray(new Example[0]))));
-        }
         Long sent = sentCount.value();
         if (s.count - (sent == null ? 0 : sent) >= statsEvery) {
             sendSummary(ctx.getCurrentKey(), s, out);

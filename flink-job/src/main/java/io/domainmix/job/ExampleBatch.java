@@ -10,7 +10,9 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * Consecutive examples of one domain, in arrival order, sent between operators as one record.
+ * Consecutive examples sent between operators as one record: of one domain (to the statistics,
+ * keyed by domain), or of any domains in the order they arrived ({@link #inArrivalOrder}, to the
+ * trainer, whose input must keep the mixture the source paced), with {@link #domain} null.
  *
  * <p>Every record that crosses a keyed exchange costs a serialization, a partitioner call, a
  * deserialization, a key-context switch and keyed-state lookups, each several times what the
@@ -20,6 +22,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  */
 @TypeInfo(ExampleBatch.TypeFactory.class)
 public final class ExampleBatch {
+    /** The one domain of every example, or null when they are of any domains (each has its own). */
     public final String domain;
     public final Example[] examples;
 
@@ -33,13 +36,18 @@ public final class ExampleBatch {
         return new ExampleBatch(e.domain, new Example[] {e});
     }
 
+    /** Consecutive arrivals of any domains, in their order. */
+    public static ExampleBatch inArrivalOrder(Example[] examples) {
+        return new ExampleBatch(null, examples);
+    }
+
     public int size() {
         return examples.length;
     }
 
     @Override
     public String toString() {
-        return "ExampleBatch{" + domain + ", " + examples.length + " examples}";
+        return "ExampleBatch{" + (domain == null ? "in arrival order" : domain) + ", " + examples.length + " examples}";
     }
 
     /** Makes Flink use {@link ExampleBatchSerializer} wherever this type appears. */

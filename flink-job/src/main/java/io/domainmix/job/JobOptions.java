@@ -73,11 +73,11 @@ public final class JobOptions implements Serializable {
             v -> atLeast(parseLong(v), 0), "How often new topics and partitions are discovered (unbounded mode); "
                     + "0 disables discovery.");
     public static final Option<ArrivalOrder> ARRIVAL_ORDER = Option.of("arrival-order", "event-time|progress|off",
-            ArrivalOrder.EVENT_TIME, ArrivalOrder::parse,
-            "How the source paces partitions against each other so that a backlog arrives mixed: `event-time` by record "
-                    + "timestamps (a backlog arrives in the order it was produced), `progress` by each partition's progress "
-                    + "through its backlog at start (a backlog loaded domain by domain, or produced in one burst), `off` as "
-                    + "fetched. See \"Arrival order on replay\".");
+            ArrivalOrder.PROGRESS, ArrivalOrder::parse,
+            "How the source paces partitions against each other so that a backlog arrives mixed: `progress` by each "
+                    + "partition's progress through its backlog at start, then by record timestamps (any backlog, and live "
+                    + "input), `event-time` by record timestamps only (a backlog arrives in the order it was produced, at "
+                    + "most drift/update times as fast), `off` as fetched. See \"Arrival order on replay\".");
     public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
             v -> atLeast(parseLong(v), 1), "How far in record time a partition may run ahead of the slowest active one. "
                     + "`progress` spreads each partition's backlog over 400 drifts, so there it may run 1/400 of its "
@@ -137,6 +137,11 @@ public final class JobOptions implements Serializable {
             TrainerSettings.DEFAULT_STATS_WINDOW_MAX, v -> atLeast(parseLong(v), 1),
             "Longest window of each domain's mean prequential loss (ERMA) and ‖∇ℓ‖² (VA): windows double up to this "
                     + "length, so the start-up is forgotten and drift is followed within about two windows.");
+    public static final Option<io.domainmix.core.train.ErmaReference> ERMA_REFERENCE = Option.of("erma-reference",
+            "uniform|published", io.domainmix.core.train.ErmaReference.UNIFORM, io.domainmix.core.train.ErmaReference::parse,
+            "The model ERMA scores each arrival's loss under: `uniform` a reference model trained alongside with every "
+                    + "loss weight 1 (one more gradient per arrival), so λ does not feed back into the losses it is read "
+                    + "from; `published` the published θ̄, trained with ERMA's own λ.");
     public static final Option<Long> MAX_STALENESS_STEPS = Option.of("max-staleness-steps", "steps",
             TrainerSettings.DEFAULT_MAX_STALENESS_STEPS, v -> integerWithin(parseLong(v), 1, TrainerSettings.MAX_STALENESS_LIMIT),
             "S: each arrival's loss is scored under a copy of θ̄ at most S − 1 steps old (refreshed every S steps), "
@@ -243,7 +248,7 @@ public final class JobOptions implements Serializable {
             PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
             CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
-            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, MAX_STALENESS_STEPS, MIN_EXAMPLES,
+            LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, ERMA_REFERENCE, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             FGLS_INTERVAL, HEALTH_FACTOR, HEALTH_WINDOW,
             BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
@@ -474,6 +479,7 @@ public final class JobOptions implements Serializable {
         t.fglsInterval = get(FGLS_INTERVAL);
         t.emaBeta = get(BETA);
         t.statsWindowMax = get(STATS_WINDOW);
+        t.ermaReference = get(ERMA_REFERENCE);
         t.maxStalenessSteps = get(MAX_STALENESS_STEPS);
         t.arrivalMixWindow = get(ARRIVAL_MIX_WINDOW);
         t.seed = get(SEED);

@@ -42,7 +42,6 @@ class ArrivalOrderITCase {
     static final int WINDOW = 500;
     static final double TOLERANCE = 0.10;
     static final double REQUIRED = 0.90;
-    static final double REQUIRED_AT_TRAINER = 0.50;
     static final int RUNS = Integer.getInteger("arrival.runs", 1);
     static final long FINISH_WITHIN_S = 60;
     /**
@@ -138,6 +137,9 @@ class ArrivalOrderITCase {
         if (System.getProperty("arrival.drift") != null) {
             args.addAll(List.of("--arrival-drift-ms", System.getProperty("arrival.drift")));
         }
+        if (System.getProperty("arrival.order") != null) { // to measure a case under another mode
+            args.addAll(List.of("--arrival-order", System.getProperty("arrival.order")));
+        }
         JobOptions options = JobOptions.parse(args.toArray(new String[0]));
         createOutputTopics(options, run);
         StreamExecutionEnvironment env = environment();
@@ -183,11 +185,10 @@ class ArrivalOrderITCase {
     }
 
     /**
-     * Asserts issue 11's criterion where the pacing acts, at the source (after validation), and a
-     * weaker one at the trainer's input. Between them, per-domain batching and the exchanges
-     * through the parallel statistics operator reorder the examples by up to a batch or a network
-     * buffer, by timing that a loaded machine stretches; both figures are printed. Unpaced, both
-     * fail (runs of about 1,000 of one domain: no window within).
+     * Asserts issue 11's criterion where the pacing acts, at the source (after validation), and
+     * where it matters, at the trainer's input, which gets the examples in arrival order from the
+     * batching chained to the source. Unpaced, both fail (runs of about 1,000 of one domain: no
+     * window within).
      */
     static void check(String what, String run, int expected) {
         List<String> atTrainer = ArrivalRecorder.arrivals(run);
@@ -203,7 +204,7 @@ class ArrivalOrderITCase {
             assertEquals(expected / counts.size(), n, what + ": examples of each domain " + counts);
         }
         assertTrue(source.fraction() >= REQUIRED, what + ", at the source: " + source);
-        assertTrue(trainer.fraction() >= REQUIRED_AT_TRAINER, what + ", at the trainer: " + trainer);
+        assertTrue(trainer.fraction() >= REQUIRED, what + ", at the trainer: " + trainer);
     }
 
     /** The first {@code n} runs of consecutive arrivals of one domain, as domain×length. */

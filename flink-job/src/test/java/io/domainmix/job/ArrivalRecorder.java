@@ -71,8 +71,8 @@ final class ArrivalRecorder implements Sink<TrainerInput> {
             @Override
             public void write(TrainerInput in, Context c) {
                 if (in.isExamples()) {
-                    for (int i = 0; i < in.examples.size(); i++) {
-                        out.add(in.examples.domain);
+                    for (io.domainmix.core.data.Example e : in.examples.examples) {
+                        out.add(e.domain);
                     }
                 }
             }

@@ -41,6 +41,69 @@ class BatchByDomainOperatorTest {
         return out;
     }
 
+    /** The trainer's batches emitted so far, each as "d:y,d:y,...". */
+    private static List<String> inArrivalOrder(OneInputStreamOperatorTestHarness<Example, ExampleBatch> h) {
+        List<String> out = new ArrayList<>();
+        var records = h.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER);
+        if (records == null) {
+            return out;
+        }
+        for (StreamRecord<TrainerInput> r : records) {
+            ExampleBatch b = r.getValue().examples;
+            assertEquals(null, b.domain, "a batch in arrival order has no one domain");
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < b.size(); i++) {
+                s.append(i == 0 ? "" : ",").append(b.examples[i].domain).append(':').append((int) b.examples[i].y);
+            }
+            out.add(s.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void theTrainersBatchesKeepTheArrivalOrderAcrossDomains() throws Exception {
+        try (var h = harness(3, 1000)) {
+            int[] ys = {1, 2, 3, 4, 5, 6, 7, 8};
+            String[] ds = {"a", "b", "a", "a", "b", "a", "b", "a"};
+            for (int i = 0; i < ys.length; i++) {
+                h.processElement(ex(ds[i], ys[i]), 0);
+            }
+            assertEquals(List.of("a:1,b:2,a:3", "a:4,b:5,a:6"), inArrivalOrder(h));
+            h.setProcessingTime(1000);
+            assertEquals(List.of("a:1,b:2,a:3", "a:4,b:5,a:6", "b:7,a:8"), inArrivalOrder(h), "the linger time flushes");
+            assertEquals(List.of("a:1,3,4", "b:2,5,7", "a:6,8"), batches(h), "and the statistics' batches");
+        }
+    }
+
+    @Test
+    void anExampleWhoseSquaredSizeOverflowsGoesToTheStatisticsButNotToTheTrainer() throws Exception {
+        try (var h = harness(10, 1000)) {
+            h.processElement(ex("a", 1), 0);
+            h.processElement(new Example("a", new double[] {1e200}, 2), 0);
+            h.processElement(ex("b", 3), 0);
+            h.endInput();
+            assertEquals(List.of("a:1,b:3"), inArrivalOrder(h));
+            assertEquals(List.of("a:1,2", "b:3"), batches(h), "the statistics count it");
+        }
+    }
+
+    @Test
+    void aBatchInArrivalOrderKeepsEachExamplesDomainOverTheWire() throws Exception {
+        Example[] mixed = {ex("a", 1), new Example("b", new double[] {2}, 2, 0.5, "id-2", 17L), ex("a", 3)};
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        var serializer = io.domainmix.job.types.ExampleBatchSerializer.INSTANCE;
+        serializer.serialize(ExampleBatch.inArrivalOrder(mixed), out);
+        serializer.serialize(new ExampleBatch("c", new Example[] {ex("c", 4)}), out);
+        var in = new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer());
+        ExampleBatch back = serializer.deserialize(in);
+        assertEquals(null, back.domain);
+        assertEquals(List.of("a", "b", "a"), java.util.Arrays.stream(back.examples).map(e -> e.domain).toList());
+        assertEquals(0.5, back.examples[1].weight);
+        assertEquals("id-2", back.examples[1].id);
+        assertEquals(17L, back.examples[1].timestamp);
+        assertEquals("c", serializer.deserialize(in).examples[0].domain, "a batch of one domain still reads after it");
+    }
+
     @Test
     void fullBatchesGoOutAtOnceInEachDomainsOrder() throws Exception {
         try (var h = harness(3, 1000)) {

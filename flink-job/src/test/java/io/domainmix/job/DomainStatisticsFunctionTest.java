@@ -77,7 +77,7 @@ class DomainStatisticsFunctionTest {
             }
             List<TrainerInput> out = h.extractOutputValues();
             List<DomainStats> summaries = out.stream().filter(in -> in.stats != null).map(in -> in.stats).toList();
-            assertEquals(3000, out.stream().filter(TrainerInput::isExamples).mapToInt(in -> in.examples.size()).sum());
+            assertEquals(0, out.stream().filter(TrainerInput::isExamples).count(), "the trainer gets its examples elsewhere");
             // count trigger: one summary per 1000 examples of a domain (about 1500 each here)
             assertEquals(2, summaries.size(), summaries.toString());
             assertTrue(summaries.stream().allMatch(s -> s.count == 1000 && s.fgls != null && s.fgls.n == 1000));
@@ -110,7 +110,7 @@ class DomainStatisticsFunctionTest {
     }
 
     @Test
-    void nonFiniteExamplesAreCountedAndLeftOutOfTheBatchPassedOn() throws Exception {
+    void nonFiniteExamplesAreCountedAndLeftOutOfTheStatistics() throws Exception {
         try (var h = harness()) {
             double[] huge = new double[20];
             java.util.Arrays.fill(huge, 1e200);
@@ -119,9 +119,7 @@ class DomainStatisticsFunctionTest {
             h.processElement(new ExampleBatch("d1", new Example[] {good.get(0), bad, good.get(1), good.get(2)}), 0);
             h.processElement(new ExampleBatch("d1", new Example[] {bad}), 0);
 
-            List<TrainerInput> out = h.extractOutputValues();
-            assertEquals(1, out.size(), "a batch with nothing finite left is not sent");
-            assertArrayEquals(good.toArray(), out.get(0).examples.examples, "the finite examples, in order");
+            assertEquals(List.of(), h.extractOutputValues(), "no summary due yet, and never examples");
             DomainStatistics s = state(h, "d1");
             assertEquals(5, s.count);
             assertEquals(2, s.skippedNonFinite);
@@ -144,8 +142,6 @@ class DomainStatisticsFunctionTest {
             DomainStatistics b = state(single, "d1");
             assertEquals(b.count, a.count);
             assertArrayEquals(b.fgls.gram, a.fgls.gram, 0.0);
-            assertEquals(d1.size(), batched.extractOutputValues().stream().filter(TrainerInput::isExamples)
-                    .mapToInt(in -> in.examples.size()).sum());
             // the count trigger fires after the batch that crosses it
             assertEquals(d1.size() / 1000, batched.extractOutputValues().stream().filter(in -> in.stats != null).count());
         }

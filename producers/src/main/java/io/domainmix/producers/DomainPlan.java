@@ -103,7 +103,8 @@ public final class DomainPlan {
         if (countValue != Math.rint(countValue)) {
             throw new IllegalArgumentException("domain '" + text + "': count must be a whole number: " + countValue);
         }
-        return new DomainPlan(new DomainSpec(name, scale, noise, flip, 1.0, offset), rate, (long) countValue, delay);
+        DomainSpec spec = new DomainSpec(name, scale, noise, flip, 1.0, offset);
+        return new DomainPlan(b == null ? spec : spec.withChangesOf(b), rate, (long) countValue, delay);
     }
 
     /** This plan with the schedule replaced (generator settings kept). */

@@ -141,13 +141,21 @@ public abstract class ExampleProducer implements Runnable, AutoCloseable {
 
     /** Sends one example to its domain's topic, keyed as the layout says. */
     protected final void send(Example e) throws DeliveryFailedException {
+        send(e, null);
+    }
+
+    /**
+     * Sends one example with the given record timestamp (epoch ms; null: the producer's clock).
+     * A job that orders its input by record time then reads the examples in this order.
+     */
+    protected final void send(Example e, Long timestamp) throws DeliveryFailedException {
         Exception failure = counters.firstFailure();
         if (failure != null) {
             throw new DeliveryFailedException(failure);
         }
         DeliveryCounters.Domain d = counters.domain(e.domain);
-        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), layout.keyFor(e.domain), layout.format().encode(e)),
-                counters.onSend(d));
+        producer.send(new ProducerRecord<>(layout.topicFor(e.domain), null, timestamp, layout.keyFor(e.domain),
+                layout.format().encode(e)), counters.onSend(d));
     }
 
     /** Sends one record and waits for the broker's acknowledgement (the ground truth). */

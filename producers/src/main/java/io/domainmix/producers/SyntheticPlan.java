@@ -61,10 +61,42 @@ public final class SyntheticPlan {
     public static SyntheticPlan ofExperiment(String experiment, int dimension, long seed, double rate, long count) {
         Experiment e = Experiment.named(experiment, dimension);
         List<DomainPlan> plans = new ArrayList<>();
+        if (e.changes()) {
+            // a stream of count × K examples in the simulator's order: each domain's count is
+            // what that stream holds of it (the arrival draws do not depend on the examples)
+            if (count <= 0) {
+                throw new IllegalArgumentException("experiment " + e.name() + " changes at fractions of its stream: "
+                        + "give --count > 0 (examples per domain; the stream has count x " + e.domains().size() + ")");
+            }
+            long length = count * e.domains().size();
+            Experiment.Arrivals order = e.arrivals(e.groundTruth(seed), seed, length);
+            long[] counts = new long[e.domains().size()];
+            for (long i = 0; i < length; i++) {
+                counts[order.nextDomain()]++;
+            }
+            for (int k = 0; k < counts.length; k++) {
+                plans.add(new DomainPlan(e.domains().get(k), rate, counts[k], 0.0));
+            }
+            return new SyntheticPlan(e.name(), e.modelType(), dimension, seed, plans);
+        }
         for (DomainSpec d : e.domains()) {
             plans.add(new DomainPlan(d, rate, count, 0.0));
         }
         return new SyntheticPlan(e.name(), e.modelType(), dimension, seed, plans);
+    }
+
+    /** Whether a domain appears, stops or changes its noise within the stream (produced in stream order). */
+    public boolean changes() {
+        return domains.stream().anyMatch(d -> d.spec().changes());
+    }
+
+    /**
+     * The examples per second of a stream with a change: each domain's rate times the number of
+     * domains, so that each domain arrives at about its rate while all do (0: unpaced).
+     */
+    public double streamRate() {
+        double rate = domains.get(0).rate();
+        return rate * domains.size();
     }
 
     /**
@@ -200,6 +232,15 @@ public final class SyntheticPlan {
         String domainName = fields.get("name");
         if (domainName == null) {
             throw new IllegalArgumentException("domain '" + context + "' has no name=...");
+        }
+        if (plans.stream().anyMatch(d -> d.spec().changes())) {
+            for (String key : List.of("rate", "count", "delay")) {
+                if (fields.containsKey(key)) {
+                    throw new IllegalArgumentException("domain '" + context + "': an experiment with a change point is "
+                            + "produced in the order of its stream (its changes are fractions of it), so a domain's "
+                            + key + " does not apply; give --rate and --count");
+                }
+            }
         }
         for (int j = 0; j < plans.size(); j++) {
             if (plans.get(j).name().equals(domainName)) {

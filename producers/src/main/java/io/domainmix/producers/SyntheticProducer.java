@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.domainmix.core.data.Example;
+import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.synth.DomainSpec;
 import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.synth.SyntheticDomain;
 import java.io.IOException;
@@ -91,6 +93,10 @@ public final class SyntheticProducer extends ExampleProducer {
 
     @Override
     protected void produce() throws Exception {
+        if (plan.changes()) {
+            produceStream();
+            return;
+        }
         SyntheticSchedule schedule = new SyntheticSchedule(plan.domains(), System.nanoTime());
         while (!stopRequested()) {
             int i = schedule.nextDomain();
@@ -107,6 +113,51 @@ public final class SyntheticProducer extends ExampleProducer {
             e.id = e.domain + "-" + schedule.emitted(i);
             send(e);
             schedule.emitted(i, now);
+        }
+    }
+
+    /**
+     * An experiment with a change point, in the order of the simulator's stream of the same seed:
+     * the change points are fractions of that stream. The stream is paced at {@link
+     * SyntheticPlan#streamRate()}; unpaced, each record is stamped 1 ms after the previous one
+     * (the last one now), so that a job ordering its input by record time reads the stream in
+     * this order and sees the change where the simulator does.
+     */
+    private void produceStream() throws Exception {
+        long length = plan.totalCount();
+        Experiment.Arrivals arrivals = plan.experiment().arrivals(truth, plan.seed(), length);
+        RateLimiter pace = new RateLimiter(plan.streamRate(), System.nanoTime());
+        long firstStamp = System.currentTimeMillis() - length;
+        long[] emitted = new long[plan.domains().size()];
+        for (long i = 0; i < length && !stopRequested(); i++) {
+            int k = arrivals.nextDomain();
+            Example e = arrivals.next(k);
+            long wait;
+            while ((wait = pace.waitNanos(System.nanoTime())) > SPIN_NANOS) {
+                pause(wait);
+                if (stopRequested()) {
+                    return;
+                }
+            }
+            e.id = e.domain + "-" + emitted[k]++;
+            e.timestamp = pace.unlimited() ? firstStamp + i : System.currentTimeMillis();
+            send(e, e.timestamp);
+            pace.take(System.nanoTime());
+        }
+    }
+
+    /**
+     * A domain's change points in its entry of a truth document, as fractions of the stream of
+     * length {@code "examples"} (nothing for a domain that does not change).
+     */
+    public static void putChanges(ObjectNode domain, DomainSpec spec) {
+        if (spec.changes()) {
+            domain.put("startsAt", spec.startsAt());
+            domain.put("stopsAt", spec.stopsAt());
+            if (spec.hasNoiseChange()) {
+                domain.put("noiseChangesAt", spec.noiseChangesAt());
+                domain.put("noiseAfterChange", spec.noiseVarianceAfterChange());
+            }
         }
     }
 
@@ -129,6 +180,12 @@ public final class SyntheticProducer extends ExampleProducer {
             n.put("rate", d.rate());
             n.put("count", d.count());
             n.put("delay", d.delaySeconds());
+            putChanges(n, d.spec());
+        }
+        if (plan.changes()) {
+            root.put("examples", plan.totalCount());
+            root.put("changeAt", plan.experiment().changeAt());
+            root.put("changedDomain", plan.experiment().changedDomain());
         }
         root.set("truth", mapper.valueToTree(truth));
         return mapper.writeValueAsBytes(root);

@@ -134,6 +134,55 @@ class ProducersITCase {
     }
 
     @Test
+    void anExperimentWithAChangeIsProducedInTheSimulatorsStreamOrderAndStamped() throws Exception {
+        String prefix = KafkaTopics.unique("arrive");
+        long perDomain = 1000;
+        SyntheticPlan plan = SyntheticPlan.ofExperiment("arrive", 4, 9, 0, perDomain);
+        TopicLayout layout = TopicLayout.perDomain(prefix, TopicLayout.defaultTruthTopic(prefix));
+        SyntheticProducer producer = new SyntheticProducer(plan, target(), layout, dir.resolve("truth.json"), output);
+        producer.run();
+        assertTrue(producer.summary().succeeded(), producer.summary().oneLine());
+
+        // the reference: the simulator's stream of the same experiment, seed and length
+        long length = perDomain * 3;
+        io.domainmix.core.synth.Experiment e = io.domainmix.core.synth.Experiment.named("arrive", 4);
+        io.domainmix.core.synth.Experiment.Arrivals reference = e.arrivals(e.groundTruth(9), 9, length);
+        Map<String, ConsumerRecord<String, byte[]>> byId = new HashMap<>();
+        Map<String, Example> examples = new HashMap<>();
+        for (String domain : List.of("d1", "d2", "d3")) {
+            List<ConsumerRecord<String, byte[]>> records = broker.topics().readCommitted(prefix + "." + domain);
+            List<Example> got = decodeAll(records, 4, null);
+            for (int i = 0; i < got.size(); i++) {
+                byId.put(got.get(i).id, records.get(i));
+                examples.put(got.get(i).id, got.get(i));
+            }
+        }
+        assertEquals(length, byId.size(), "every example of the stream, once");
+        Map<String, Integer> seen = new HashMap<>();
+        long previousStamp = Long.MIN_VALUE;
+        for (long i = 0; i < length; i++) {
+            int k = reference.nextDomain();
+            Example want = reference.next(k);
+            String id = want.domain + "-" + (seen.merge(want.domain, 1, Integer::sum) - 1);
+            Example got = examples.get(id);
+            assertArrayEquals(want.x, got.x, 0.0, "x of " + id);
+            assertEquals(want.y, got.y, 0.0, "y of " + id);
+            long stamp = byId.get(id).timestamp();
+            assertTrue(stamp > previousStamp, "record times follow the stream order at " + i);
+            previousStamp = stamp;
+            if (i < 0.3 * length) {
+                assertTrue(!"d3".equals(want.domain), "d3 before 30 % of the stream");
+            }
+        }
+        assertTrue(seen.get("d3") > 0.6 * perDomain, "d3 arrives for 70 % of the stream at a third: " + seen);
+        JsonNode truth = new ObjectMapper().readTree(dir.resolve("truth.json").toFile());
+        assertEquals(0.3, truth.get("changeAt").asDouble(), 0.0);
+        assertEquals("d3", truth.get("changedDomain").asText());
+        assertEquals(length, truth.get("examples").asLong());
+        assertEquals(0.3, truth.get("domains").get(2).get("startsAt").asDouble(), 0.0);
+    }
+
+    @Test
     void sharedTopicCarriesTheDomainInKeyAndRecord() throws Exception {
         String prefix = KafkaTopics.unique("shared");
         SyntheticPlan plan = SyntheticPlan.ofExperiment("logistic-mixed", 4, 3, 0, 250);

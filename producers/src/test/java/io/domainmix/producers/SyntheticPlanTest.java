@@ -30,6 +30,28 @@ class SyntheticPlanTest {
     }
 
     @Test
+    void anExperimentWithAChangeIsOneStreamOfCountTimesDomains() {
+        SyntheticPlan plan = SyntheticPlan.ofExperiment("vanish", 5, 3, 100, 2000);
+        assertTrue(plan.changes());
+        assertEquals(4000, plan.totalCount(), "the stream has count x domains examples");
+        // d2 arrives for the first 60 % only, at half of them: about 1,200 of 4,000
+        assertEquals(1200, plan.domains().get(1).count(), 4 * Math.sqrt(0.25 * 2400));
+        assertEquals(200.0, plan.streamRate(), 0.0);
+        // an override keeps the change point
+        SyntheticPlan noisier = plan.withDomainOptions(List.of("name=d2,noise=30"), 100, 2000);
+        assertEquals(0.6, noisier.domains().get(1).spec().stopsAt(), 0.0);
+        assertEquals(30.0, noisier.domains().get(1).spec().noiseVariance(), 0.0);
+
+        IllegalArgumentException unbounded = assertThrows(IllegalArgumentException.class,
+                () -> SyntheticPlan.ofExperiment("drift", 5, 3, 100, 0));
+        assertTrue(unbounded.getMessage().contains("--count"), unbounded.getMessage());
+        IllegalArgumentException schedule = assertThrows(IllegalArgumentException.class,
+                () -> plan.withDomainOptions(List.of("name=d2,delay=5"), 100, 2000));
+        assertTrue(schedule.getMessage().contains("delay does not apply"), schedule.getMessage());
+        assertTrue(!SyntheticPlan.ofExperiment("linear-noise", 5, 3, 100, 2000).changes());
+    }
+
+    @Test
     void missingKeysTakeTheDefaults() {
         DomainPlan d = DomainPlan.parse("name=b", null, 300, 77);
         assertEquals(1.0, d.spec().featureScale());

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,12 @@ public final class CheckpointWatch implements AutoCloseable {
     private static final int HISTORY_SIZE = 10;
 
     private volatile JsonNode lastStats;
+    /**
+     * Every failed checkpoint seen in Flink's history, by id, with its reason. The history holds
+     * the last 10; polled every second, at one checkpoint a second or less, it shows each failure
+     * that has statistics. A failure that never shows there is one Flink could not trigger.
+     */
+    private final Map<Long, String> failuresWithStatistics = new ConcurrentHashMap<>();
     private long reportedFailures;
     private long lastReportedId = -1;
 
@@ -63,12 +71,21 @@ public final class CheckpointWatch implements AutoCloseable {
             if (r.statusCode() == 200) {
                 JsonNode stats = JSON.readTree(r.body());
                 lastStats = stats;
+                remember(stats, failuresWithStatistics);
                 report(stats);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // the job may be restarting or gone; the next poll tries again
+        }
+    }
+
+    static void remember(JsonNode stats, Map<Long, String> failures) {
+        for (JsonNode h : stats.path("history")) {
+            if ("FAILED".equals(h.path("status").asText())) {
+                failures.put(h.path("id").asLong(), h.path("failure_message").asText(""));
+            }
         }
     }
 
@@ -125,7 +142,43 @@ public final class CheckpointWatch implements AutoCloseable {
 
     /** The checkpoints as last seen: completed and failed, and the newest completed one's size and duration. */
     public String summary() {
-        return summary(lastStats);
+        return summary(lastStats, failuresWithStatistics);
+    }
+
+    /**
+     * The summary with every failure accounted for: those Flink could not trigger (no statistics;
+     * at the start, before every task runs, and at the end of a bounded input, while tasks
+     * finish), those declined while tasks started or finished, and those that failed while the
+     * job ran, the only kind that needs attention.
+     */
+    static String summary(JsonNode stats, Map<Long, String> failuresWithStatistics) {
+        if (stats == null) {
+            return "no checkpoint statistics seen";
+        }
+        JsonNode counts = stats.path("counts");
+        long failed = counts.path("failed").asLong();
+        StringBuilder b = new StringBuilder(completedPart(stats)).append(String.format(Locale.ROOT, ", %d failed", failed));
+        if (failed == 0) {
+            return b.toString();
+        }
+        long declined = failuresWithStatistics.values().stream().filter(CheckpointWatch::whileTasksStartOrFinish).count();
+        long whileRunning = failuresWithStatistics.size() - declined;
+        long notTriggered = Math.max(0, failed - failuresWithStatistics.size());
+        b.append(String.format(Locale.ROOT, ": %d could not be triggered (tasks not yet running, or finishing at the end "
+                + "of the input: Flink counts these as failed), %d declined while tasks started or finished, %d failed "
+                + "while the job ran", notTriggered, declined, whileRunning));
+        return b.toString();
+    }
+
+    private static String completedPart(JsonNode stats) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed",
+                stats.path("counts").path("completed").asLong()));
+        JsonNode latest = stats.path("latest").path("completed");
+        if (latest.isObject()) {
+            b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),
+                    latest.path("end_to_end_duration").asLong() / 1000.0));
+        }
+        return b.toString();
     }
 
     static String summary(JsonNode stats) {
@@ -133,12 +186,7 @@ public final class CheckpointWatch implements AutoCloseable {
             return "no checkpoint statistics seen";
         }
         JsonNode counts = stats.path("counts");
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d completed", counts.path("completed").asLong()));
-        JsonNode latest = stats.path("latest").path("completed");
-        if (latest.isObject()) {
-            b.append(String.format(Locale.ROOT, " (the last: %s in %.1f s)", size(latest.path("checkpointed_size").asLong()),
-                    latest.path("end_to_end_duration").asLong() / 1000.0));
-        }
+        StringBuilder b = new StringBuilder(completedPart(stats));
         b.append(String.format(Locale.ROOT, ", %d failed", counts.path("failed").asLong()));
         long failedInHistory = 0;
         long declined = 0;

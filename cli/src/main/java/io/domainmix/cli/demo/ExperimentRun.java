@@ -57,11 +57,17 @@ public final class ExperimentRun extends GridRun {
     public ProduceSummary produce() throws IOException {
         Experiment e = s.experiment();
         long perDomain = Math.max(1, s.examples() / e.domains().size());
-        List<DomainPlan> plans = new ArrayList<>();
-        for (var d : e.domains()) {
-            plans.add(new DomainPlan(d, 0, perDomain, 0)); // rate 0: as fast as the broker takes them
+        SyntheticPlan plan;
+        if (e.changes()) {
+            // one stream in the simulator's order, stamped in that order, so the job sees the change where it falls
+            plan = SyntheticPlan.ofExperiment(e.name(), e.dimension(), s.seed(), 0, perDomain);
+        } else {
+            List<DomainPlan> plans = new ArrayList<>();
+            for (var d : e.domains()) {
+                plans.add(new DomainPlan(d, 0, perDomain, 0)); // rate 0: as fast as the broker takes them
+            }
+            plan = new SyntheticPlan(e.name(), e.modelType(), e.dimension(), s.seed(), plans);
         }
-        SyntheticPlan plan = new SyntheticPlan(e.name(), e.modelType(), e.dimension(), s.seed(), plans);
         Files.createDirectories(s.outDir());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (PrintStream quiet = new PrintStream(log, true, StandardCharsets.UTF_8)) {

@@ -30,6 +30,11 @@ public final class MetricsPoint {
     public final double noiseProportional;
     public final double noiseVarianceAware;
     public final double trainingLoss;
+    /** The domain health events this record carries (the job publishes a record with them when they happen). */
+    public final List<HealthMark> healthEvents;
+
+    /** A domain health event as the metrics record carries it: domain, kind and the run's arrivals then. */
+    public record HealthMark(String domain, String kind, long arrivals, String message) {}
 
     private MetricsPoint(JsonNode root) {
         runId = root.path("runId").asText(null);
@@ -64,6 +69,12 @@ public final class MetricsPoint {
         noiseProportional = number(noise.path("proportional"));
         noiseVarianceAware = number(noise.path("varianceAware"));
         trainingLoss = number(root.path("trainingLoss"));
+        List<HealthMark> events = new ArrayList<>();
+        for (JsonNode e : root.path("healthEvents")) {
+            events.add(new HealthMark(e.path("domain").asText(), e.path("kind").asText(),
+                    e.path("arrivals").asLong(examplesSeen), e.path("message").asText("")));
+        }
+        healthEvents = List.copyOf(events);
     }
 
     /** True when the JSON object has the shape of a metrics record. */

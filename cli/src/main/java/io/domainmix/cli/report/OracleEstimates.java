@@ -4,6 +4,7 @@ import io.domainmix.core.data.Example;
 import io.domainmix.core.fgls.FglsEstimator;
 import io.domainmix.core.fgls.FglsStatistics;
 import io.domainmix.core.model.ModelType;
+import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.DomainSpec;
 import io.domainmix.core.synth.Experiment;
@@ -39,6 +40,14 @@ public final class OracleEstimates {
             return null;
         }
         Experiment experiment = truth.experiment();
+        if (truth.changes()) {
+            // the change points are fractions of the stream: regenerate it in order, as the simulator
+            // does (a run of the demo reads the whole stream), GLS knowing the noise at each example
+            SimulationSettings whole = new SimulationSettings();
+            whole.examples = truth.streamLength();
+            Simulator.ClosedForm c = Simulator.closedForm(experiment, whole, truth.seed());
+            return new OracleEstimates(c.glsError, c.olsError, c.fglsError);
+        }
         List<SyntheticDomain> generators = experiment.generators(truth.truth(), truth.seed());
         List<DomainSpec> specs = experiment.domains();
         List<FglsStatistics> stats = new ArrayList<>();

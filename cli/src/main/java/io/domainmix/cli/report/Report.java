@@ -62,6 +62,9 @@ public final class Report {
                 perRun(evals, e -> e.lambda1), false));
         plots.put("p1", plot(outDir, "p1.png", "sampling probability p of " + reference, "p " + reference,
                 perRun(evals, e -> e.p1), false));
+        if (truth.changes() && truth.modelType() == io.domainmix.core.model.ModelType.LINEAR) {
+            ChangePlots.add(plots, outDir, truth, evals);
+        }
         List<ReportCharts.Line> noise = new ArrayList<>();
         for (int i = 0; i < evals.size(); i++) {
             RunEvaluation e = evals.get(i);
@@ -163,6 +166,12 @@ public final class Report {
         root.put("model", truth.modelType().optionName());
         root.put("errorMeasure", measure == null ? null : measure.shortName());
         root.put("referenceDomain", reference);
+        if (truth.changes()) {
+            ObjectNode c = root.putObject("change");
+            c.put("domain", truth.experiment().changedDomain());
+            c.put("atExample", Math.round(truth.experiment().changeAt() * truth.streamLength()));
+            c.put("streamLength", truth.streamLength());
+        }
         if (oracle != null) {
             ObjectNode o = root.putObject("oracle");
             o.put("glsError", oracle.glsError);

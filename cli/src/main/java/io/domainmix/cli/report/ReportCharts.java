@@ -13,6 +13,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -63,6 +67,15 @@ final class ReportCharts {
      *             linear when no point is left
      */
     static void write(Path file, String title, String yLabel, List<Line> lines, boolean logY) throws IOException {
+        write(file, title, yLabel, lines, logY, List.of());
+    }
+
+    /** A labelled vertical line at an x value: a change point, an event. */
+    record Marker(double x, String label, boolean event) {}
+
+    /** As {@link #write(Path, String, String, List, boolean)}, with vertical markers on the time axis. */
+    static void write(Path file, String title, String yLabel, List<Line> lines, boolean logY, List<Marker> markers)
+            throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         List<Line> drawn = new ArrayList<>();
         boolean anyPositive = false;
@@ -108,6 +121,21 @@ final class ReportCharts {
             renderer.setSeriesStroke(i, l.dashed() ? DASHED : SOLID);
         }
         plot.setRenderer(renderer);
+        int events = 0;
+        for (Marker m : markers) {
+            ValueMarker v = new ValueMarker(m.x(), m.event() ? new Color(0xd62728) : Color.DARK_GRAY,
+                    m.event() ? new BasicStroke(1.0f) : DASHED);
+            v.setLabel(m.label());
+            v.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            v.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            v.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            if (m.event()) {
+                // events close in time would print over each other: one line of text each, below the change's
+                v.setLabelOffset(new RectangleInsets(18 + 16 * events++, 2, 2, 2));
+                v.setLabelPaint(new Color(0xd62728));
+            }
+            plot.addDomainMarker(v);
+        }
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 }

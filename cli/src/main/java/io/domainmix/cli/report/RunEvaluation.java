@@ -19,6 +19,11 @@ public final class RunEvaluation {
     public final Series noisePredicted;
     /** Per domain: the EMA of the prequential loss (loss of each arriving example before training on it). */
     public final Map<String, Series> prequentialLoss;
+    /** Per domain: λ and p over time. */
+    public final Map<String, Series> lossWeights;
+    public final Map<String, Series> samplingProbabilities;
+    /** The domain health events of the run, in the order published. */
+    public final List<MetricsPoint.HealthMark> healthEvents;
     public final Series trainingLoss;
 
     public final long examplesSeen;
@@ -45,7 +50,11 @@ public final class RunEvaluation {
         List<double[]> noiseP = new ArrayList<>();
         List<double[]> train = new ArrayList<>();
         Map<String, List<double[]>> loss = new LinkedHashMap<>();
+        Map<String, List<double[]>> lambdas = new LinkedHashMap<>();
+        Map<String, List<double[]>> ps = new LinkedHashMap<>();
+        List<MetricsPoint.HealthMark> events = new ArrayList<>();
         for (MetricsPoint m : metrics) {
+            events.addAll(m.healthEvents);
             double x = m.examplesSeen;
             int i = m.indexOf(referenceDomain);
             if (i >= 0) {
@@ -57,6 +66,8 @@ public final class RunEvaluation {
             add(train, x, m.trainingLoss);
             for (int d = 0; d < m.domains.length; d++) {
                 add(loss.computeIfAbsent(m.domains[d], k -> new ArrayList<>()), x, m.lossEma[d]);
+                add(lambdas.computeIfAbsent(m.domains[d], k -> new ArrayList<>()), x, m.lossWeight[d]);
+                add(ps.computeIfAbsent(m.domains[d], k -> new ArrayList<>()), x, m.samplingProbability[d]);
             }
         }
         lambda1 = series("lambda " + referenceDomain, lam);
@@ -67,6 +78,13 @@ public final class RunEvaluation {
         Map<String, Series> pl = new LinkedHashMap<>();
         loss.forEach((d, pts) -> pl.put(d, series("prequential loss " + d, pts)));
         prequentialLoss = pl;
+        Map<String, Series> lw = new LinkedHashMap<>();
+        lambdas.forEach((d, pts) -> lw.put(d, series("lambda " + d, pts)));
+        lossWeights = lw;
+        Map<String, Series> sp = new LinkedHashMap<>();
+        ps.forEach((d, pts) -> sp.put(d, series("p " + d, pts)));
+        samplingProbabilities = sp;
+        healthEvents = List.copyOf(events);
 
         ModelSnapshot lastSnap = run.lastSnapshot();
         MetricsPoint lastM = run.lastMetrics();

@@ -52,10 +52,35 @@ public final class TruthDocument {
         Long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : null;
         List<DomainSpec> domains = new ArrayList<>();
         for (JsonNode d : root.path("domains")) {
-            domains.add(new DomainSpec(d.path("name").asText(), d.path("scale").asDouble(1.0),
-                    d.path("noise").asDouble(0.0), d.path("flip").asDouble(0.0), 1.0));
+            DomainSpec spec = new DomainSpec(d.path("name").asText(), d.path("scale").asDouble(1.0),
+                    d.path("noise").asDouble(0.0), d.path("flip").asDouble(0.0), 1.0);
+            if (d.path("startsAt").asDouble(0) > 0 || d.path("stopsAt").asDouble(1) < 1) {
+                spec = spec.activeBetween(d.path("startsAt").asDouble(0), d.path("stopsAt").asDouble(1));
+            }
+            if (d.hasNonNull("noiseChangesAt")) {
+                spec = spec.withNoiseChange(d.get("noiseChangesAt").asDouble(), d.path("noiseAfterChange").asDouble());
+            }
+            domains.add(spec);
         }
-        return new TruthDocument(root.path("run").asText("experiment"), truth, seed, domains);
+        TruthDocument doc = new TruthDocument(root.path("run").asText("experiment"), truth, seed, domains);
+        doc.streamLength = root.hasNonNull("examples") ? root.get("examples").asLong() : null;
+        return doc;
+    }
+
+    /** The stream's length, for an experiment with a change point (its changes are fractions of it). */
+    private Long streamLength;
+
+    /** Whether a domain appears, stops or changes its noise within the stream (and the stream's length is known). */
+    public boolean changes() {
+        return streamLength != null && domains.stream().anyMatch(DomainSpec::changes);
+    }
+
+    /** The length of a changing stream; see {@link #changes()}. */
+    public long streamLength() {
+        if (streamLength == null) {
+            throw new IllegalStateException("the truth document has no stream length");
+        }
+        return streamLength;
     }
 
     public String name() {

@@ -69,4 +69,21 @@ class CheckpointWatchTest {
                 + "1 failed before starting, while tasks started or finished",
                 CheckpointWatch.summary(stats));
     }
+
+    @Test
+    void theRunsSummaryAccountsForEveryFailureByKind() throws Exception {
+        java.util.Map<Long, String> seen = new java.util.HashMap<>();
+        // two polls: the history moves on, the failures seen stay counted
+        CheckpointWatch.remember(JSON.readTree("{\"history\":[{\"id\":3,\"status\":\"FAILED\",\"failure_message\":"
+                + "\"Checkpoint was declined (task is closing)\"},{\"id\":2,\"status\":\"COMPLETED\"}]}"), seen);
+        JsonNode end = JSON.readTree("{\"counts\":{\"completed\":20,\"failed\":5},\"latest\":{\"completed\":"
+                + "{\"id\":30,\"checkpointed_size\":11114905,\"end_to_end_duration\":240}},\"history\":["
+                + "{\"id\":29,\"status\":\"FAILED\",\"failure_message\":\"Checkpoint expired before completing.\"}]}");
+        CheckpointWatch.remember(end, seen);
+        assertEquals("20 completed (the last: 10.6 MB in 0.2 s), 5 failed: 3 could not be triggered (tasks not yet running, "
+                + "or finishing at the end of the input: Flink counts these as failed), 1 declined while tasks started or "
+                + "finished, 1 failed while the job ran", CheckpointWatch.summary(end, seen));
+        assertEquals("4 completed, 0 failed", CheckpointWatch.summary(JSON.readTree("{\"counts\":{\"completed\":4,\"failed\":0}}"),
+                java.util.Map.of()));
+    }
 }

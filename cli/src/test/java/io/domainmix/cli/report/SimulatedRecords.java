@@ -33,6 +33,11 @@ final class SimulatedRecords {
 
     /** Writes the producer-style truth document of {@code experiment} with {@code seed}. */
     static Path writeTruth(Path file, Experiment experiment, long seed) throws IOException {
+        return writeTruth(file, experiment, seed, 0);
+    }
+
+    /** The truth document of a stream of {@code examples} (for an experiment with a change; 0: not written). */
+    static Path writeTruth(Path file, Experiment experiment, long seed, long examples) throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("run", experiment.name());
         root.put("seed", seed);
@@ -45,6 +50,10 @@ final class SimulatedRecords {
             n.put("scale", d.featureScale());
             n.put("noise", d.noiseVariance());
             n.put("flip", d.flipRate());
+            io.domainmix.producers.SyntheticProducer.putChanges(n, d);
+        }
+        if (examples > 0) {
+            root.put("examples", examples);
         }
         root.set("truth", MAPPER.valueToTree(experiment.groundTruth(seed)));
         MAPPER.writeValue(file.toFile(), root);
@@ -60,7 +69,7 @@ final class SimulatedRecords {
         SimulationSettings s = new SimulationSettings();
         s.examples = examples;
         GroundTruth truth = experiment.groundTruth(seed);
-        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
+        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed, examples);
         Trainer trainer = Trainer.create(Simulator.trainerSettings(experiment, s, policy, seed));
         ModelSpec spec = experiment.modelSpec();
         List<DomainSpec> specs = experiment.domains();

@@ -61,8 +61,9 @@ public final class HealthMonitor {
      *
      * @param sinceLast the run's arrivals since the domain's last arrival
      * @param share π_k
+     * @return whether the domain's loss rose by more than F (a {@link HealthEvent#LOSS_UP} event)
      */
-    public void check(String domain, DomainHealth h, long domainArrivals, long arrivals, long step, double loss,
+    public boolean check(String domain, DomainHealth h, long domainArrivals, long arrivals, long step, double loss,
                       double lossWeight, long sinceLast, double share) {
         if (!h.silent && domainArrivals > 0 && sinceLast > Math.max(minSilence, SILENCE_GAPS / Math.max(share, 1e-300))) {
             h.silent = true;
@@ -76,11 +77,11 @@ public final class HealthMonitor {
             add(e);
         }
         if (domainArrivals < window || !Double.isFinite(loss) || !(lossWeight > 0)) {
-            return;
+            return false;
         }
         if (h.windowStart < 0) {
             restart(h, domainArrivals, step, loss, lossWeight);
-            return;
+            return false;
         }
         if (domainArrivals - h.windowStart >= window) {
             double previousLoss = h.loss;
@@ -102,7 +103,7 @@ public final class HealthMonitor {
             e.message = String.format(Locale.ROOT, "domain %s: loss %.1f× higher than at step %,d (%.4g → %.4g); λ %.2f → %.2f",
                     domain, loss / baseLoss, baseStep, baseLoss, loss, baseWeight, lossWeight);
             reportChange(e, h, baseStep, baseWeight, domainArrivals, loss, lossWeight);
-            return;
+            return true;
         }
         // λ against whichever of the two references it has moved furthest from
         double refWeight = h.lossWeight;
@@ -124,6 +125,7 @@ public final class HealthMonitor {
                     refLoss, loss);
             reportChange(e, h, refStep, refWeight, domainArrivals, loss, lossWeight);
         }
+        return false;
     }
 
     /** Reports a change against the reference of {@code sinceStep}, and compares afresh from now on: one change, one event. */

@@ -3,6 +3,7 @@ package io.domainmix.core.sim;
 import io.domainmix.core.data.Example;
 import io.domainmix.core.fgls.FglsEstimator;
 import io.domainmix.core.fgls.FglsStatistics;
+import io.domainmix.core.health.HealthEvent;
 import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.model.ModelType;
@@ -46,6 +47,10 @@ public final class Simulator {
         public final long steps;
         public final double fractionUsed;
         public final double meanUses;
+        /** How the weights followed the change; null for a stationary experiment. */
+        public Adaptation adaptation;
+        /** Domain health events the trainer reported over the whole stream. */
+        public long healthEvents;
 
         Run(PolicySpec policy, long seed, double[] averagedTheta, double error, double cosineDistance, double heldOutLoss,
             double gradientNoise, double predictedGradientNoise, double predictedProportionalNoise,
@@ -67,6 +72,50 @@ public final class Simulator {
         }
     }
 
+    /** How one run's weights of the changed domain followed the change (see {@link AdaptationMeasure}). */
+    public static final class Adaptation {
+        /** λ's lag in the changed domain's examples after the change; -1 when it did not adapt. */
+        public final long lossWeightExamples;
+        public final long samplingExamples;
+        /** Mean |λ − λ*|/λ* and |p − p*| over the changed domain's arrivals in the last quarter. */
+        public final double lossWeightLastQuarterError;
+        public final double samplingLastQuarterError;
+        /** Mean ‖θ̄_t − θ*‖ over {@value #LAST_QUARTER_POINTS} points evenly spread over the last quarter. */
+        public final double lastQuarterError;
+        /** Health events before the change: false alarms. */
+        public long healthEventsBeforeChange;
+        /** The changed domain's examples after the change until the first health event (of any domain); -1: none. */
+        public long healthEventExamples = -1;
+        /** That event's domain and kind, e.g. "d2 loss-up"; null: none. */
+        public String healthEvent;
+
+        Adaptation(long lossWeightExamples, long samplingExamples, double lossWeightLastQuarterError,
+                   double samplingLastQuarterError, double lastQuarterError) {
+            this.lossWeightExamples = lossWeightExamples;
+            this.samplingExamples = samplingExamples;
+            this.lossWeightLastQuarterError = lossWeightLastQuarterError;
+            this.samplingLastQuarterError = samplingLastQuarterError;
+            this.lastQuarterError = lastQuarterError;
+        }
+    }
+
+    /** λ counts as adapted within this fraction of its target λ*. */
+    public static final double LOSS_WEIGHT_TOLERANCE = 0.20;
+    /** p counts as adapted within this distance of its target p*. */
+    public static final double SAMPLING_TOLERANCE = 0.05;
+    /** Points of the last quarter at which the parameter error is measured. */
+    public static final int LAST_QUARTER_POINTS = 8;
+
+    /** The stream positions (arrival counts) at which the last-quarter parameter error is measured. */
+    static long[] lastQuarterPoints(long examples) {
+        long[] at = new long[LAST_QUARTER_POINTS];
+        long start = examples - examples / 4;
+        for (int j = 1; j <= LAST_QUARTER_POINTS; j++) {
+            at[j - 1] = start + (examples - start) * j / LAST_QUARTER_POINTS;
+        }
+        return at;
+    }
+
     /** Closed-form estimates of one seed (linear experiments). */
     public static final class ClosedForm {
         public final double fglsError;
@@ -77,6 +126,9 @@ public final class Simulator {
         public final double[] noiseVariance;
         public final double[] olsTheta;
         public final double[] fglsTheta;
+
+        /** Mean ‖θ_GLS,t − θ*‖ over the last-quarter points, GLS knowing the change; NaN without one. */
+        public double lastQuarterGlsError = Double.NaN;
 
         ClosedForm(double fglsError, double glsError, double olsError, double[] fglsLossWeights, double[] noiseVariance,
                    double[] olsTheta, double[] fglsTheta) {
@@ -102,6 +154,8 @@ public final class Simulator {
         t.momentum = s.momentum;
         t.maxStalenessSteps = s.maxStalenessSteps;
         t.statsWindowMax = s.statsWindowMax;
+        t.healthFactor = s.healthFactor;
+        t.ermaReference = s.ermaReference;
         t.seed = seed;
         return t;
     }
@@ -109,7 +163,7 @@ public final class Simulator {
     /** Runs one policy on one seed's data. */
     public static Run runOne(Experiment experiment, SimulationSettings s, PolicySpec policy, long seed) {
         GroundTruth truth = experiment.groundTruth(seed);
-        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
+        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed, s.examples);
         TrainerSettings ts = trainerSettings(experiment, s, policy, seed);
         Trainer trainer = Trainer.create(ts);
         ModelSpec spec = experiment.modelSpec();
@@ -122,6 +176,8 @@ public final class Simulator {
         long expectedSteps = (long) Math.floor(s.examples * s.stepsPerArrival / s.batchSize);
         long noiseWindowStart = expectedSteps - Math.max(1, expectedSteps / 10);
         boolean noiseWindowOpen = false;
+        ChangeWatch watch = experiment.changes() ? new ChangeWatch(experiment, s, ts.weights.epsilon, truth) : null;
+        long healthEvents = 0;
 
         for (long i = 0; i < s.examples; i++) {
             int k = arrivals.nextDomain();
@@ -138,6 +194,17 @@ public final class Simulator {
             }
             if (stats[k].count % s.statsEvery == 0) {
                 trainer.onDomainStats(stats[k].summary(e.domain));
+            }
+            if (watch != null) {
+                watch.afterArrival(i, k, trainer);
+            }
+            if (trainer.healthEventCount() != healthEvents) {
+                healthEvents = trainer.healthEventCount();
+                for (HealthEvent event : trainer.drainHealthEvents()) {
+                    if (watch != null) {
+                        watch.onHealthEvent(i, event);
+                    }
+                }
             }
         }
         // final statistics, so the reported weights reflect all the data
@@ -158,24 +225,119 @@ public final class Simulator {
         double heldOut = heldOutLoss(experiment, truth, seed, s.heldOutPerDomain, model, theta);
         double[] lambda = inExperimentOrder(experiment, trainer.domains(), trainer.lossWeights());
         double[] p = inExperimentOrder(experiment, trainer.domains(), trainer.samplingProbabilities());
-        return new Run(policy, seed, theta, error, cosine, heldOut, trainer.windowGradientNoise(),
+        Run run = new Run(policy, seed, theta, error, cosine, heldOut, trainer.windowGradientNoise(),
                 trainer.predictedGradientNoise(), trainer.predictedProportionalNoise(), lambda, p, trainer.step(),
                 trainer.fractionOfExamplesUsed(), trainer.meanUsesOfUsedExamples());
+        run.adaptation = watch == null ? null : watch.result();
+        run.healthEvents = trainer.healthEventCount();
+        return run;
+    }
+
+    /**
+     * Follows the changed domain's λ and p after the change point ({@link AdaptationMeasure}
+     * against {@link ChangeOracle}), and the parameter error at the last-quarter points.
+     */
+    private static final class ChangeWatch {
+        private final int domain;
+        private final String name;
+        private final long changeAt;
+        private final AdaptationMeasure lambda;
+        private final AdaptationMeasure p;
+        private final long[] points;
+        private final double[] trueTheta;
+        private int nextPoint;
+        private double errorSum;
+        private int trainerIndex = -1;
+        private long eventsBefore;
+        private long eventExamples = -1;
+        private String event;
+
+        ChangeWatch(Experiment experiment, SimulationSettings s, double epsilon, GroundTruth truth) {
+            this.name = experiment.changedDomain();
+            this.domain = experiment.domains().stream().map(DomainSpec::name).toList().indexOf(name);
+            this.changeAt = (long) Math.ceil(experiment.changeAt() * s.examples);
+            ChangeOracle oracle = ChangeOracle.afterChange(experiment, epsilon);
+            this.lambda = new AdaptationMeasure(oracle.lossWeight(domain), LOSS_WEIGHT_TOLERANCE, true, s.examples);
+            this.p = new AdaptationMeasure(oracle.samplingProbability(domain), SAMPLING_TOLERANCE, false, s.examples);
+            this.points = lastQuarterPoints(s.examples);
+            this.trueTheta = experiment.trueParameters(truth);
+        }
+
+        /** After arrival {@code i} (from 0) of experiment domain {@code k} has been processed. */
+        void afterArrival(long i, int k, Trainer trainer) {
+            if (k == domain && i >= changeAt) {
+                if (trainerIndex < 0) {
+                    trainerIndex = java.util.Arrays.asList(trainer.domains()).indexOf(name);
+                }
+                lambda.observe(i, trainer.lossWeights()[trainerIndex]);
+                p.observe(i, trainer.samplingProbabilities()[trainerIndex]);
+            }
+            while (trueTheta != null && nextPoint < points.length && i + 1 == points[nextPoint]) {
+                errorSum += distance(trainer.averagedTheta(), trueTheta);
+                nextPoint++;
+            }
+        }
+
+        /** A health event drained after arrival {@code i}. */
+        void onHealthEvent(long i, HealthEvent e) {
+            if (i < changeAt) {
+                eventsBefore++;
+            } else if (event == null) {
+                eventExamples = lambda.examples();
+                event = e.domain + " " + e.kind;
+            }
+        }
+
+        Adaptation result() {
+            Adaptation a = new Adaptation(lambda.adaptationExamples(), p.adaptationExamples(), lambda.lastQuarterError(),
+                    p.lastQuarterError(), trueTheta == null || nextPoint < points.length ? Double.NaN : errorSum / points.length);
+            a.healthEventsBeforeChange = eventsBefore;
+            a.healthEventExamples = eventExamples;
+            a.healthEvent = event;
+            return a;
+        }
     }
 
     /** FGLS, GLS (true σ²) and OLS from all of one seed's data at once. */
     public static ClosedForm closedForm(Experiment experiment, SimulationSettings s, long seed) {
         GroundTruth truth = experiment.groundTruth(seed);
-        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
+        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed, s.examples);
         List<DomainSpec> specs = experiment.domains();
         List<FglsStatistics> stats = new ArrayList<>();
         for (int k = 0; k < specs.size(); k++) {
             stats.add(new FglsStatistics(experiment.dimension(), experiment.intercept()));
         }
+        double[] trueTheta = experiment.trueParameters(truth);
+        // with a change, GLS weighs each example by the noise in force when it arrived: one
+        // set of statistics per domain before and after its noise change
+        boolean changes = experiment.changes();
+        List<FglsStatistics> segments = new ArrayList<>();
+        double[] segmentWeight = new double[2 * specs.size()];
+        if (changes) {
+            for (int k = 0; k < specs.size(); k++) {
+                DomainSpec d = specs.get(k);
+                segments.add(new FglsStatistics(experiment.dimension(), experiment.intercept()));
+                segments.add(new FglsStatistics(experiment.dimension(), experiment.intercept()));
+                segmentWeight[2 * k] = 1.0 / Math.max(d.noiseVariance(), 1e-12);
+                segmentWeight[2 * k + 1] = 1.0 / Math.max(d.hasNoiseChange() ? d.noiseVarianceAfterChange() : d.noiseVariance(), 1e-12);
+            }
+        }
+        long[] points = lastQuarterPoints(s.examples);
+        int nextPoint = 0;
+        double lastQuarterGls = 0;
         for (long i = 0; i < s.examples; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
             stats.get(k).add(e.x, e.y, 1.0);
+            if (changes) {
+                DomainSpec d = specs.get(k);
+                boolean after = d.hasNoiseChange() && arrivals.fraction() >= d.noiseChangesAt();
+                segments.get(2 * k + (after ? 1 : 0)).add(e.x, e.y, 1.0);
+                while (trueTheta != null && nextPoint < points.length && i + 1 == points[nextPoint]) {
+                    lastQuarterGls += distance(FglsEstimator.weightedSolve(segments, segmentWeight), trueTheta);
+                    nextPoint++;
+                }
+            }
         }
         int k = specs.size();
         double[] ones = new double[k];
@@ -194,13 +356,17 @@ public final class Simulator {
         for (int i = 0; i < k; i++) {
             fglsWeights[i] /= z;
         }
-        double[] trueTheta = experiment.trueParameters(truth);
         double[] fglsTheta = FglsEstimator.weightedSolve(stats, fglsWeights);
         double[] olsTheta = FglsEstimator.weightedSolve(stats, ones);
         double fgls = distanceOrNaN(fglsTheta, trueTheta);
-        double gls = distanceOrNaN(FglsEstimator.weightedSolve(stats, inverseTrueNoise), trueTheta);
+        double gls = changes ? distanceOrNaN(FglsEstimator.weightedSolve(segments, segmentWeight), trueTheta)
+                : distanceOrNaN(FglsEstimator.weightedSolve(stats, inverseTrueNoise), trueTheta);
         double ols = distanceOrNaN(olsTheta, trueTheta);
-        return new ClosedForm(fgls, gls, ols, fglsWeights, noise.noiseVariance.clone(), olsTheta, fglsTheta);
+        ClosedForm c = new ClosedForm(fgls, gls, ols, fglsWeights, noise.noiseVariance.clone(), olsTheta, fglsTheta);
+        if (changes && trueTheta != null) {
+            c.lastQuarterGlsError = lastQuarterGls / points.length;
+        }
+        return c;
     }
 
     /** Runs every policy on every seed and aggregates means over seeds. */
@@ -284,11 +450,17 @@ public final class Simulator {
                 pr.finalLossWeights.add(orNull(mean(runs, x -> x.lossWeights[dd])));
                 pr.finalSamplingProbs.add(orNull(mean(runs, x -> x.samplingProbabilities[dd])));
             }
+            pr.healthEvents = orNull(mean(runs, x -> x.healthEvents));
+            if (experiment.changes()) {
+                pr.adaptation = adaptation(experiment, s, spec, runs);
+            }
             r.results.add(pr);
         }
         if (!closedForms.isEmpty()) {
             r.oracle.glsError = closedForms.stream().mapToDouble(c -> c.glsError).average().orElse(Double.NaN);
             r.oracle.olsError = closedForms.stream().mapToDouble(c -> c.olsError).average().orElse(Double.NaN);
+            r.oracle.lastQuarterGlsError = orNull(closedForms.stream().mapToDouble(c -> c.lastQuarterGlsError)
+                    .average().orElse(Double.NaN));
             SimulationReport.PolicyResult pr = new SimulationReport.PolicyResult();
             pr.policy = "fgls+closed-form";
             pr.lossWeights = "fgls";
@@ -304,6 +476,60 @@ public final class Simulator {
             r.results.add(pr);
         }
         return r;
+    }
+
+    private static SimulationReport.Adaptation adaptation(Experiment experiment, SimulationSettings s, PolicySpec spec,
+                                                          List<Run> runs) {
+        SimulationReport.Adaptation a = new SimulationReport.Adaptation();
+        a.domain = experiment.changedDomain();
+        a.changeAtExample = (long) Math.ceil(experiment.changeAt() * s.examples);
+        ChangeOracle oracle = ChangeOracle.afterChange(experiment, trainerSettings(experiment, s, spec, 0).weights.epsilon);
+        int d = experiment.domains().stream().map(DomainSpec::name).toList().indexOf(a.domain);
+        a.lossWeight = weightAdaptation(oracle.lossWeight(d), LOSS_WEIGHT_TOLERANCE, true, runs,
+                x -> x.adaptation.lossWeightExamples, x -> x.adaptation.lossWeightLastQuarterError);
+        a.sampling = weightAdaptation(oracle.samplingProbability(d), SAMPLING_TOLERANCE, false, runs,
+                x -> x.adaptation.samplingExamples, x -> x.adaptation.samplingLastQuarterError);
+        a.lastQuarterError = orNull(mean(runs, x -> x.adaptation.lastQuarterError));
+        SimulationReport.HealthAfterChange h = new SimulationReport.HealthAfterChange();
+        h.falseAlarms = orNull(mean(runs, x -> x.adaptation.healthEventsBeforeChange));
+        long sum = 0;
+        for (Run r : runs) {
+            long l = r.adaptation.healthEventExamples;
+            h.perSeed.add(l < 0 ? null : l);
+            h.firstEvents.add(r.adaptation.healthEvent);
+            if (l >= 0) {
+                h.firedSeeds++;
+                sum += l;
+            }
+        }
+        h.fired = h.firedSeeds == runs.size();
+        h.examples = h.fired ? (double) sum / runs.size() : null;
+        a.healthEvent = h;
+        return a;
+    }
+
+    private static SimulationReport.WeightAdaptation weightAdaptation(double target, double tolerance, boolean relative,
+            List<Run> runs, java.util.function.ToLongFunction<Run> lag, java.util.function.ToDoubleFunction<Run> error) {
+        SimulationReport.WeightAdaptation w = new SimulationReport.WeightAdaptation();
+        w.target = orNull(target);
+        w.tolerance = tolerance;
+        w.relativeTolerance = relative;
+        long sum = 0;
+        long max = 0;
+        for (Run r : runs) {
+            long l = lag.applyAsLong(r);
+            w.perSeed.add(l < 0 ? null : l);
+            if (l >= 0) {
+                w.adaptedSeeds++;
+                sum += l;
+                max = Math.max(max, l);
+            }
+        }
+        w.adapted = w.adaptedSeeds == runs.size();
+        w.adaptationExamples = w.adapted ? (double) sum / runs.size() : null;
+        w.adaptationExamplesMax = w.adapted ? max : null;
+        w.lastQuarterError = orNull(mean(runs, error));
+        return w;
     }
 
     static double heldOutLoss(Experiment experiment, GroundTruth truth, long seed, int perDomain, Model model, double[] theta) {

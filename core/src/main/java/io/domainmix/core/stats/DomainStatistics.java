@@ -38,11 +38,7 @@ public final class DomainStatistics {
      */
     public boolean observe(Example e) {
         count++;
-        double x2 = 0;
-        for (double v : e.x) {
-            x2 += v * v;
-        }
-        if (!Double.isFinite(e.weight * x2) || !Double.isFinite(e.weight * e.y * e.y)) {
+        if (!squaredSizeIsFinite(e)) {
             skippedNonFinite++;
             return false;
         }
@@ -50,6 +46,18 @@ public final class DomainStatistics {
             fgls.add(e.x, e.y, e.weight);
         }
         return true;
+    }
+
+    /**
+     * Whether the example's squared size w·‖x‖² and w·y² are finite: an example that fails is
+     * counted here and must reach neither the sufficient statistics nor the model.
+     */
+    public static boolean squaredSizeIsFinite(Example e) {
+        double x2 = 0;
+        for (double v : e.x) {
+            x2 += v * v;
+        }
+        return Double.isFinite(e.weight * x2) && Double.isFinite(e.weight * e.y * e.y);
     }
 
     /** A summary for the trainer; the FGLS statistics are copied, so later updates do not leak into it. */

@@ -47,6 +47,22 @@ public final class WindowedMean {
         return currentCount >= previousCount ? currentSum / currentCount : previousMean;
     }
 
+    /**
+     * Forgets every value so far, after a detected change: the next window starts empty and
+     * {@code carry} long, and until it holds {@code carry} values the reading stays the one from
+     * before (standing in for at most {@code carry} values). So the estimate rests on the new
+     * values alone after {@code carry} of them, not after one to two capped windows, and never
+     * on a handful of them.
+     */
+    public void restart(long carry) {
+        double reading = read();
+        previousMean = reading;
+        previousCount = Double.isNaN(reading) ? 0 : Math.min(readCount(), carry);
+        currentSum = 0;
+        currentCount = 0;
+        currentLength = carry;
+    }
+
     /** How many values the current reading averages. */
     public long readCount() {
         return Math.max(currentCount, previousCount);

@@ -16,6 +16,12 @@ public final class DomainSpec implements Serializable {
     private final double flipRate;
     private final double relativeRate;
     private final double labelOffset;
+    /** Fractions of the stream: the domain arrives in [startsAt, stopsAt). */
+    private double startsAt = 0.0;
+    private double stopsAt = 1.0;
+    /** From this fraction of the stream on, the label noise has variance {@link #noiseVarianceAfterChange}; NaN: never. */
+    private double noiseChangesAt = Double.NaN;
+    private double noiseVarianceAfterChange = Double.NaN;
 
     public DomainSpec(String name, double featureScale, double noiseVariance, double flipRate, double relativeRate) {
         this(name, featureScale, noiseVariance, flipRate, relativeRate, 0.0);
@@ -50,6 +56,58 @@ public final class DomainSpec implements Serializable {
         this.flipRate = flipRate;
         this.relativeRate = relativeRate;
         this.labelOffset = labelOffset;
+    }
+
+    /**
+     * This domain arriving only in {@code [startsAt, stopsAt)} of the stream (fractions of its
+     * length): it appears at {@code startsAt} and vanishes at {@code stopsAt}.
+     */
+    public DomainSpec activeBetween(double startsAt, double stopsAt) {
+        if (!(startsAt >= 0 && startsAt < stopsAt && stopsAt <= 1)) {
+            throw new IllegalArgumentException("domain " + name + ": need 0 <= start < stop <= 1 (fractions of the stream): "
+                    + startsAt + ", " + stopsAt);
+        }
+        DomainSpec d = copy();
+        d.startsAt = startsAt;
+        d.stopsAt = stopsAt;
+        return d;
+    }
+
+    /** This domain with its label-noise variance becoming {@code variance} at fraction {@code at} of the stream. */
+    public DomainSpec withNoiseChange(double at, double variance) {
+        if (!(at > 0 && at < 1)) {
+            throw new IllegalArgumentException("domain " + name + ": a noise change must lie inside the stream (0 < at < 1): " + at);
+        }
+        if (!(variance >= 0) || Double.isInfinite(variance)) {
+            throw new IllegalArgumentException("domain " + name + ": noise variance after the change must be >= 0: " + variance);
+        }
+        if (flipRate > 0) {
+            throw new IllegalArgumentException("domain " + name + ": a noise change applies to regression labels");
+        }
+        DomainSpec d = copy();
+        d.noiseChangesAt = at;
+        d.noiseVarianceAfterChange = variance;
+        return d;
+    }
+
+    /** The same domain with the change points of {@code other} (start, stop, noise change). */
+    public DomainSpec withChangesOf(DomainSpec other) {
+        DomainSpec d = copy();
+        d.startsAt = other.startsAt;
+        d.stopsAt = other.stopsAt;
+        if (other.hasNoiseChange()) {
+            d = d.withNoiseChange(other.noiseChangesAt, other.noiseVarianceAfterChange);
+        }
+        return d;
+    }
+
+    private DomainSpec copy() {
+        DomainSpec d = new DomainSpec(name, featureScale, noiseVariance, flipRate, relativeRate, labelOffset);
+        d.startsAt = startsAt;
+        d.stopsAt = stopsAt;
+        d.noiseChangesAt = noiseChangesAt;
+        d.noiseVarianceAfterChange = noiseVarianceAfterChange;
+        return d;
     }
 
     public static DomainSpec regression(String name, double featureScale, double noiseVariance) {
@@ -93,9 +151,50 @@ public final class DomainSpec implements Serializable {
         return labelOffset;
     }
 
+    /** The fraction of the stream at which this domain starts arriving (0: from the start). */
+    public double startsAt() {
+        return startsAt;
+    }
+
+    /** The fraction of the stream at which this domain stops arriving (1: never). */
+    public double stopsAt() {
+        return stopsAt;
+    }
+
+    public boolean hasNoiseChange() {
+        return !Double.isNaN(noiseChangesAt);
+    }
+
+    /** The fraction of the stream at which the noise variance changes; NaN when it never does. */
+    public double noiseChangesAt() {
+        return noiseChangesAt;
+    }
+
+    /** σ² from {@link #noiseChangesAt()} on; NaN when the noise never changes. */
+    public double noiseVarianceAfterChange() {
+        return noiseVarianceAfterChange;
+    }
+
+    /** Whether anything about this domain changes within the stream. */
+    public boolean changes() {
+        return startsAt > 0 || stopsAt < 1 || hasNoiseChange();
+    }
+
+    /** Whether the domain arrives at fraction {@code f} of the stream. */
+    public boolean activeAt(double f) {
+        return f >= startsAt && f < stopsAt;
+    }
+
+    /** σ² at fraction {@code f} of the stream. */
+    public double noiseVarianceAt(double f) {
+        return hasNoiseChange() && f >= noiseChangesAt ? noiseVarianceAfterChange : noiseVariance;
+    }
+
     @Override
     public String toString() {
         return name + "(C=" + featureScale + ", σ²=" + noiseVariance + ", q=" + flipRate + ", rate=" + relativeRate
-                + (labelOffset != 0 ? ", offset=" + labelOffset : "") + ")";
+                + (labelOffset != 0 ? ", offset=" + labelOffset : "")
+                + (startsAt > 0 ? ", from " + startsAt : "") + (stopsAt < 1 ? ", until " + stopsAt : "")
+                + (hasNoiseChange() ? ", σ²=" + noiseVarianceAfterChange + " from " + noiseChangesAt : "") + ")";
     }
 }

@@ -48,16 +48,28 @@ public final class Experiment {
         this.intercept = intercept;
     }
 
+    /** The fraction of the stream at which {@code drift}'s noise jumps. */
+    public static final double DRIFT_CHANGE_AT = 0.5;
+    /** The fraction of the stream at which {@code arrive}'s third domain appears. */
+    public static final double ARRIVE_CHANGE_AT = 0.3;
+    /** The fraction of the stream at which {@code vanish}'s noisy domain stops. */
+    public static final double VANISH_CHANGE_AT = 0.6;
+
     /** The names accepted by {@link #named(String, int)}. */
     public static List<String> names() {
         return Collections.unmodifiableList(Arrays.asList(
                 "linear-noise", "linear-scale", "linear-scale-flipped", "logistic-scale", "logistic-mixed", "mlp",
-                "offset-noise"));
+                "offset-noise", "drift", "arrive", "vanish"));
     }
 
-    /** The settings of the paper's figures (ALGORITHMS.md §7): every name but {@code offset-noise}. */
+    /** The settings of the paper's figures (ALGORITHMS.md §7). */
     public static List<String> paperNames() {
-        return names().subList(0, names().size() - 1);
+        return names().subList(0, 6);
+    }
+
+    /** The settings with a change point: a domain's noise jumps, a domain appears, a domain stops. */
+    public static List<String> changeNames() {
+        return names().subList(7, 10);
     }
 
     /**
@@ -96,6 +108,21 @@ public final class Experiment {
                         DomainSpec.regression("d1", 1, 0.2, c), DomainSpec.regression("d2", 1, 1, c),
                         DomainSpec.regression("d3", 1, 7, c), DomainSpec.regression("d4", 1, 8, c)), true);
             }
+            case "drift":
+                // linear-noise's domains, but d2 starts as clean as d1 and goes bad half-way
+                return new Experiment("drift", ModelType.LINEAR, dimension, List.of(
+                        DomainSpec.regression("d1", 1, 1),
+                        DomainSpec.regression("d2", 1, 1).withNoiseChange(DRIFT_CHANGE_AT, 20)));
+            case "arrive":
+                // linear-noise, then a clean third source joins
+                return new Experiment("arrive", ModelType.LINEAR, dimension, List.of(
+                        DomainSpec.regression("d1", 1, 1), DomainSpec.regression("d2", 1, 20),
+                        DomainSpec.regression("d3", 1, 1).activeBetween(ARRIVE_CHANGE_AT, 1.0)));
+            case "vanish":
+                // linear-noise, then the noisy source stops: d1 alone carries the objective
+                return new Experiment("vanish", ModelType.LINEAR, dimension, List.of(
+                        DomainSpec.regression("d1", 1, 1),
+                        DomainSpec.regression("d2", 1, 20).activeBetween(0.0, VANISH_CHANGE_AT)));
             default:
                 throw new IllegalArgumentException("unknown experiment '" + name + "'; allowed: " + String.join(", ", names()));
         }
@@ -120,6 +147,52 @@ public final class Experiment {
     /** Whether the trained model fits an intercept. */
     public boolean intercept() {
         return intercept;
+    }
+
+    /** Whether a domain appears, stops or changes its noise within the stream. */
+    public boolean changes() {
+        return domains.stream().anyMatch(DomainSpec::changes);
+    }
+
+    /** The fraction of the stream at which the first change happens; NaN for a stationary experiment. */
+    public double changeAt() {
+        double at = Double.NaN;
+        for (DomainSpec d : domains) {
+            for (double f : new double[] {d.startsAt(), d.stopsAt(), d.noiseChangesAt()}) {
+                if (f > 0 && f < 1 && !(f >= at)) {
+                    at = f;
+                }
+            }
+        }
+        return at;
+    }
+
+    /**
+     * The domain whose weights the change moves most directly, and whose adaptation is measured:
+     * the one whose noise changes, else the one that appears, else (a domain stopped) the first
+     * one that arrives for the whole stream. Null for a stationary experiment.
+     */
+    public String changedDomain() {
+        for (DomainSpec d : domains) {
+            if (d.hasNoiseChange()) {
+                return d.name();
+            }
+        }
+        for (DomainSpec d : domains) {
+            if (d.startsAt() > 0) {
+                return d.name();
+            }
+        }
+        for (DomainSpec d : domains) {
+            if (d.stopsAt() < 1) {
+                for (DomainSpec other : domains) {
+                    if (!other.changes()) {
+                        return other.name();
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     public boolean binaryLabels() {
@@ -172,7 +245,22 @@ public final class Experiment {
 
     /** The interleaved arrivals of all domains, each arrival's domain drawn by relative rate. */
     public Arrivals arrivals(GroundTruth truth, long seed) {
-        return new Arrivals(generators(truth, seed), SplitMix64.derive(seed, "arrivals"));
+        if (changes()) {
+            throw new IllegalArgumentException("experiment " + name + " changes within the stream: give its length");
+        }
+        return new Arrivals(generators(truth, seed), SplitMix64.derive(seed, "arrivals"), 0);
+    }
+
+    /**
+     * The arrivals of a stream of {@code length} examples: at arrival i, the domains active at
+     * fraction i/length are drawn by relative rate, with the noise in force there. A stationary
+     * experiment gives the same stream as {@link #arrivals(GroundTruth, long)}.
+     */
+    public Arrivals arrivals(GroundTruth truth, long seed, long length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("a stream needs at least one example: " + length);
+        }
+        return new Arrivals(generators(truth, seed), SplitMix64.derive(seed, "arrivals"), changes() ? length : 0);
     }
 
     /** Held-out examples with noise-free labels, {@code perDomain} of each domain, from a separate stream. */
@@ -197,39 +285,92 @@ public final class Experiment {
         return out;
     }
 
-    /** A deterministic interleaving of several domain streams. */
+    /**
+     * A deterministic interleaving of several domain streams. With a length, the set of
+     * arriving domains and their noise follow the stream position (one draw of the arrival
+     * generator per arrival either way, so a stationary stream is the same with or without one).
+     */
     public static final class Arrivals {
         private final List<SyntheticDomain> generators;
         private final double[] cumulative;
         private final SplitMix64 rng;
+        /** 0: stationary. */
+        private final long length;
+        private long position = -1;
+        private double fraction;
+        private boolean[] active;
 
-        Arrivals(List<SyntheticDomain> generators, long seed) {
+        Arrivals(List<SyntheticDomain> generators, long seed, long length) {
             this.generators = generators;
             this.cumulative = new double[generators.size()];
+            this.length = length;
+            this.rng = new SplitMix64(seed);
+            if (length == 0) {
+                fillCumulative(null);
+            }
+        }
+
+        /** Cumulative relative rates of the active domains (all when {@code mask} is null), normalised. */
+        private void fillCumulative(boolean[] mask) {
             double total = 0;
             for (int i = 0; i < generators.size(); i++) {
-                total += generators.get(i).spec().relativeRate();
+                if (mask == null || mask[i]) {
+                    total += generators.get(i).spec().relativeRate();
+                }
                 cumulative[i] = total;
             }
             for (int i = 0; i < cumulative.length; i++) {
                 cumulative[i] /= total;
             }
-            this.rng = new SplitMix64(seed);
         }
 
         /** Index of the domain of the next arrival (call {@link #next(int)} with it). */
         public int nextDomain() {
+            if (length > 0) {
+                position++;
+                fraction = (double) position / length;
+                boolean[] mask = new boolean[generators.size()];
+                for (int i = 0; i < mask.length; i++) {
+                    mask[i] = generators.get(i).spec().activeAt(fraction);
+                }
+                if (!Arrays.equals(mask, active)) {
+                    if (!contains(mask)) {
+                        throw new IllegalStateException("no domain arrives at " + fraction + " of the stream");
+                    }
+                    active = mask;
+                    fillCumulative(mask);
+                }
+            }
             double u = rng.nextDouble();
             for (int i = 0; i < cumulative.length - 1; i++) {
-                if (u < cumulative[i]) {
+                if (u < cumulative[i] && (active == null || active[i])) {
                     return i;
                 }
             }
-            return cumulative.length - 1;
+            for (int i = cumulative.length - 1; i > 0; i--) {
+                if (active == null || active[i]) {
+                    return i;
+                }
+            }
+            return 0;
+        }
+
+        private static boolean contains(boolean[] mask) {
+            for (boolean b : mask) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The fraction of the stream at the current arrival (0 for a stationary stream). */
+        public double fraction() {
+            return fraction;
         }
 
         public Example next(int domain) {
-            return generators.get(domain).next();
+            return length > 0 ? generators.get(domain).nextAt(fraction) : generators.get(domain).next();
         }
 
         public Example next() {

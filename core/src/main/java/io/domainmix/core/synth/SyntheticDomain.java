@@ -19,6 +19,7 @@ public final class SyntheticDomain {
     private final int dimension;
     private final double featureSd;
     private final double noiseSd;
+    private final double noiseSdAfterChange;
     private final double labelOffset;
     private final SplitMix64 rng;
 
@@ -29,6 +30,7 @@ public final class SyntheticDomain {
         this.dimension = truth.dimension;
         this.featureSd = Math.sqrt(spec.featureScale());
         this.noiseSd = Math.sqrt(spec.noiseVariance());
+        this.noiseSdAfterChange = spec.hasNoiseChange() ? Math.sqrt(spec.noiseVarianceAfterChange()) : noiseSd;
         this.labelOffset = spec.labelOffset();
         this.rng = new SplitMix64(SplitMix64.derive(seed, "domain:" + spec.name()));
     }
@@ -38,15 +40,24 @@ public final class SyntheticDomain {
     }
 
     public Example next() {
-        return next(false);
+        return next(false, noiseSd);
+    }
+
+    /**
+     * The next example at fraction {@code f} of the stream: with the noise in force there (a
+     * domain whose noise changes draws the same random numbers either side of the change; only
+     * their scale differs).
+     */
+    public Example nextAt(double f) {
+        return next(false, spec.hasNoiseChange() && f >= spec.noiseChangesAt() ? noiseSdAfterChange : noiseSd);
     }
 
     /** An example with a noise-free label (no additive noise, no flip): for held-out evaluation. */
     public Example nextClean() {
-        return next(true);
+        return next(true, noiseSd);
     }
 
-    private Example next(boolean clean) {
+    private Example next(boolean clean, double noiseSd) {
         double[] x = new double[dimension];
         for (int i = 0; i < dimension; i++) {
             x[i] = featureSd * rng.nextGaussian();

@@ -40,7 +40,7 @@ import java.util.Map;
  *       θ ← θ − η_t (1/B) Σ w ∇ℓ, skipped whole if anything is not finite;</li>
  *   <li>on every statistics summary (exact counts and the FGLS sufficient statistics, from the
  *       statistics operator), λ and p are recomputed with the configured policies (FGLS
- *       re-solved at most every {@code fglsInterval} arrivals).</li>
+ *       re-solved every {@code fglsInterval} arrivals, and each time the arrivals double before that).</li>
  * </ol>
  * Scoring here rather than in the parallel statistics operator bounds the staleness of the
  * scores by construction: the operator would score under a snapshot read back through Kafka,
@@ -63,6 +63,8 @@ public final class Trainer {
     private final RuleState samplingRuleState = new RuleStateView(false);
     /** Domains whose ring changed since {@link #drainChangedBuffers()}; not state. */
     private final java.util.BitSet changedBuffers = new java.util.BitSet();
+    /** The slots' domain draws, derived from p and the buffers; not state. */
+    private final DomainSampler sampler = new DomainSampler();
 
     // scratch, never part of the state
     private final double[] gradient;
@@ -99,6 +101,9 @@ public final class Trainer {
         st.windowAverage = st.theta.clone();
         st.rngState = SplitMix64.derive(settings.seed, "trainer");
         st.scoringTheta = st.theta.clone();
+        if (settings.uniformReferenceEnabled()) {
+            st.uniformReference = UniformReferenceModel.startingAt(st.theta);
+        }
         int bins = (int) Math.min(settings.maxStalenessSteps, STALENESS_BINS);
         st.lagBinWidth = (settings.maxStalenessSteps + bins - 1) / bins;
         st.lagHistogram = new long[bins];
@@ -113,6 +118,7 @@ public final class Trainer {
     public void attach(TrainerState state) {
         this.s = state;
         changedBuffers.clear();
+        sampler.invalidate();
         this.rng = new SplitMix64(state.rngState);
         indexByDomain.clear();
         for (int i = 0; i < state.domains.length; i++) {
@@ -207,7 +213,8 @@ public final class Trainer {
             s.scoringStep = s.step;
             lag = 0;
         }
-        double loss = e.weight * model.loss(s.scoringTheta, e.x, e.y);
+        UniformReferenceModel reference = s.uniformReference;
+        double loss = e.weight * model.loss(reference != null ? reference.scoringParameters() : s.scoringTheta, e.x, e.y);
         double iterateLoss = e.weight * model.lossAndGradient(s.theta, e.x, e.y, gradient);
         double g2 = 0;
         for (double g : gradient) {
@@ -219,6 +226,9 @@ public final class Trainer {
         }
         if (Double.isFinite(iterateLoss)) {
             BurnIn.record(s, iterateLoss);
+        }
+        if (reference != null) {
+            reference.train(model, e.x, e.y, e.weight, reference.stepSize, gradient); // after scoring: prequential
         }
         d.lossMean.add(loss, settings.statsWindowMax);
         d.gradientMean.add(g2, settings.statsWindowMax);
@@ -248,6 +258,9 @@ public final class Trainer {
         b.y[slot] = e.y;
         b.weight[slot] = e.weight;
         markChanged(k);
+        if (d.bufferSize == 0) {
+            sampler.invalidate(); // the domain can be drawn from now on
+        }
         d.bufferNext = (slot + 1) % d.bufferCapacity;
         if (d.bufferSize < d.bufferCapacity) {
             d.bufferSize++;
@@ -343,13 +356,10 @@ public final class Trainer {
      */
     private boolean accumulateSlots() {
         int k = s.domains.length;
-        double total = 0;
-        for (int i = 0; i < k; i++) {
-            if (s.domainStates[i].bufferSize > 0) {
-                total += s.samplingProbability[i];
-            }
-        }
-        boolean byShares = !(total > 0);
+        DomainTrainerState[] states = s.domainStates;
+        sampler.rebuildIfStale(s.samplingProbability, i -> states[i].bufferSize > 0);
+        double total = sampler.total();
+        boolean byShares = sampler.isEmpty();
         if (byShares) {
             // no probability mass on domains with data (e.g. before the first weights): use π
             for (int i = 0; i < k; i++) {
@@ -366,7 +376,7 @@ public final class Trainer {
         double lossSum = 0;
         double[] x = slotFeatures;
         for (int slot = 0; slot < settings.batchSize; slot++) {
-            int d = drawDomain(total, byShares);
+            int d = byShares ? drawDomainByShares(total) : sampler.draw(rng);
             // p renormalized over the domains that have data (w = πλ/(p/total)), so that E[ĝ]
             // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]
@@ -407,7 +417,8 @@ public final class Trainer {
         return g;
     }
 
-    private int drawDomain(double total, boolean byShares) {
+    /** A domain with examples, with probability by its decayed count: O(K), only before the first weights. */
+    private int drawDomainByShares(double total) {
         double u = rng.nextDouble() * total;
         int last = -1;
         for (int i = 0; i < s.domains.length; i++) {
@@ -415,7 +426,7 @@ public final class Trainer {
                 continue;
             }
             last = i;
-            u -= byShares ? s.domainStates[i].decayedCount : s.samplingProbability[i];
+            u -= s.domainStates[i].decayedCount;
             if (u < 0) {
                 return i;
             }
@@ -438,19 +449,30 @@ public final class Trainer {
     private void refreshStepSize() {
         if (!Double.isNaN(settings.stepSize)) {
             s.baseStepSize = settings.stepSize;
+            if (s.uniformReference != null) {
+                s.uniformReference.stepSize = settings.stepSize;
+            }
             return;
         }
         double worst = 0;
+        double worstUnweighted = 0;
         for (int k = 0; k < s.domains.length; k++) {
-            double w = s.importanceWeight[k];
             DomainTrainerState d = s.domainStates[k];
-            if (d.arrivalCount == 0 || !(w > 0)) {
+            if (d.arrivalCount == 0) {
                 continue;
             }
             double ex2 = BiasCorrectedEma.read(d.featureRaw, settings.emaBeta, d.arrivalCount);
-            worst = Math.max(worst, w * model.curvatureBound(ex2));
+            double curvature = model.curvatureBound(ex2);
+            worstUnweighted = Math.max(worstUnweighted, curvature);
+            double w = s.importanceWeight[k];
+            if (w > 0) {
+                worst = Math.max(worst, w * curvature);
+            }
         }
         s.baseStepSize = worst > 0 ? settings.stepSizeFactor / worst : 0.0;
+        if (s.uniformReference != null) {
+            s.uniformReference.stepSize = worstUnweighted > 0 ? settings.stepSizeFactor / worstUnweighted : 0.0;
+        }
     }
 
     /**
@@ -532,9 +554,13 @@ public final class Trainer {
         s.weightsAt = s.arrivals;
         s.weightsPending = false;
         double[] share = currentShares();
+        // re-solved every fglsInterval arrivals, and sooner while the stream is young (each time the
+        // arrivals double): the first solve may rest on a few hundred examples, or on the one domain
+        // whose summary came first, and a short stream would keep it to the end
         if (settings.fglsEnabled()
-                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt
-                        >= settings.weights.lossRule().fglsInterval(settings.fglsInterval, settings.weights))) {
+                && (s.fglsSolvedAt < 0 || s.arrivals - s.fglsSolvedAt >= Math.min(
+                        settings.weights.lossRule().fglsInterval(settings.fglsInterval, settings.weights),
+                        Math.max(s.fglsSolvedAt, 1)))) {
             solveFgls();
         }
         // ERMA's and VA's estimates rest on the arrivals the trainer scored, FGLS's on the summaries
@@ -551,6 +577,7 @@ public final class Trainer {
         s.lossWeight = w.lossWeight;
         s.samplingProbability = w.samplingProbability;
         s.importanceWeight = w.importanceWeight;
+        sampler.invalidate();
         if (settings.fglsEnabled() && s.fglsSolvedAt == s.arrivals) {
             s.fglsTheta = closedFormFgls(w.lossWeight);
         }
@@ -559,13 +586,30 @@ public final class Trainer {
         checkHealth();
     }
 
-    /** The health checks of every domain against the weights just computed: O(K), like the recomputation. */
+    /**
+     * Values of a domain's loss and gradient means after a detected rise of its loss before the
+     * new values alone make the reading: the relative standard error of a mean of 512 squared
+     * Gaussian residuals is √(2/512) ≈ 0.06, so the 20 % that λ is judged by is over 3 standard
+     * errors (256 left λ outside it on one seed in five of the drift experiment; 2,048 waited longer).
+     */
+    static final long CHANGE_RESTART_WINDOW = 512;
+
+    /**
+     * The health checks of every domain against the weights just computed: O(K), like the
+     * recomputation. A domain whose loss rose by more than F restarts its means.
+     */
     private void checkHealth() {
         long reported = health.count();
         for (int k = 0; k < s.domains.length; k++) {
             DomainTrainerState d = s.domainStates[k];
-            health.check(s.domains[k], d.health, d.arrivalCount, s.arrivals, s.step, d.lossMean.read(), s.lossWeight[k],
-                    s.arrivals - d.decayedAt, s.share[k]);
+            boolean lossRose = health.check(s.domains[k], d.health, d.arrivalCount, s.arrivals, s.step,
+                    d.lossMean.read(), s.lossWeight[k], s.arrivals - d.decayedAt, s.share[k]);
+            if (lossRose) {
+                // the domain changed: its loss and gradient means restart from here instead of
+                // mixing up to two capped windows of the old noise into ERMA's λ and VA's p
+                d.lossMean.restart(CHANGE_RESTART_WINDOW);
+                d.gradientMean.restart(CHANGE_RESTART_WINDOW);
+            }
         }
         s.healthEvents += health.count() - reported;
     }

@@ -74,6 +74,8 @@ public final class TrainerSettings implements Serializable {
     public long statsWindowMax = DEFAULT_STATS_WINDOW_MAX;
     /** N: the arrival-mix metric compares each domain's share of the last N arrivals with its long-run share. */
     public int arrivalMixWindow = DEFAULT_ARRIVAL_MIX_WINDOW;
+    /** What ERMA scores arrivals under (ignored by the other loss-weight policies). */
+    public ErmaReference ermaReference = ErmaReference.UNIFORM;
     /**
      * F of the domain health events: a domain's loss rising, or its λ moving, by more than this
      * factor within a window is reported (infinite: only stops and starts). The estimates move by
@@ -99,6 +101,9 @@ public final class TrainerSettings implements Serializable {
             throw new IllegalArgumentException("a model spec is required");
         }
         weights.validate();
+        if (ermaReference == null) {
+            throw new IllegalArgumentException("an ERMA reference is required; allowed: " + ErmaReference.allowed());
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size B must be >= 1: " + batchSize);
         }
@@ -152,6 +157,11 @@ public final class TrainerSettings implements Serializable {
                         + "use erma for " + model.type().optionName());
             }
         }
+    }
+
+    /** Whether the trainer keeps a {@link UniformReferenceModel} for ERMA's losses. */
+    public boolean uniformReferenceEnabled() {
+        return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.ERMA && ermaReference == ErmaReference.UNIFORM;
     }
 
     /** Whether the loss-weight rule weights by FGLS noise estimates: summaries carry FGLS statistics, the trainer solves. */

@@ -41,6 +41,8 @@ public final class TrainerState {
     public DomainTrainerState[] domainStates = new DomainTrainerState[0];
 
     // the scoring copy of θ̄ and the staleness of the scores since the last metrics read-out
+    /** ERMA's reference model with {@code --erma-reference uniform} (null otherwise). */
+    public UniformReferenceModel uniformReference;
     public double[] scoringTheta;
     public long scoringStep;
     /** Counts of the lag (step − scoringStep) at scoring, in bins of {@code lagBinWidth} steps. */

@@ -1,6 +1,7 @@
 package io.domainmix.core.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.domainmix.core.data.Example;
@@ -30,16 +31,16 @@ class HealthMonitorTest {
         m.check("d2", h, 99, 200, 200, 1.0, 1.0, 1, 0.5);
         assertEquals(-1, h.windowStart, "not watched before its first window");
         m.check("d2", h, 100, 202, 202, 1.0, 1.0, 1, 0.5);
-        m.check("d2", h, 150, 300, 300, 3.9, 1.0, 1, 0.5);
+        assertFalse(m.check("d2", h, 150, 300, 300, 3.9, 1.0, 1, 0.5), "no rise reported");
         assertTrue(m.drain().isEmpty(), "3.9 < F = 4");
-        m.check("d2", h, 160, 320, 320, 5.0, 0.9, 1, 0.5);
+        assertTrue(m.check("d2", h, 160, 320, 320, 5.0, 0.9, 1, 0.5), "the rise is reported to the caller");
         List<HealthEvent> up = m.drain();
         assertEquals(1, up.size());
         assertEquals(HealthEvent.LOSS_UP, up.get(0).kind);
         assertEquals("domain d2: loss 5.0× higher than at step 202 (1.000 → 5.000); λ 1.00 → 0.90", up.get(0).message);
         m.check("d2", h, 170, 340, 340, 5.5, 0.9, 1, 0.5);
         assertTrue(m.drain().isEmpty(), "one change, one event: compared afresh from 5.0");
-        m.check("d2", h, 180, 360, 360, 5.5, 0.2, 1, 0.5);
+        assertFalse(m.check("d2", h, 180, 360, 360, 5.5, 0.2, 1, 0.5), "a λ move is not a loss rise");
         List<HealthEvent> moved = m.drain();
         assertEquals(HealthEvent.LOSS_WEIGHT_MOVED, moved.get(0).kind);
         assertEquals(0.9, moved.get(0).before, 0.0);

@@ -64,4 +64,29 @@ class WindowedMeanTest {
         double ema = BiasCorrectedEma.read(raw, beta, 4000);
         assertTrue(ema > 3, "the EMA still carries the start (≈ 3.5, three times the converged value): " + ema);
     }
+
+    @Test
+    void aRestartKeepsTheOldReadingUntilTheCarryOfNewValuesThenReadsOnlyThem() {
+        WindowedMean m = new WindowedMean();
+        for (int i = 0; i < 10_000; i++) {
+            m.add(1.0, 4096);
+        }
+        m.restart(256);
+        assertEquals(1.0, m.read(), 0.0, "the old reading stands in right after the restart");
+        for (int i = 0; i < 255; i++) {
+            m.add(20.0, 4096);
+            assertEquals(1.0, m.read(), 0.0, "fewer new values than the carry: still the old reading");
+        }
+        m.add(20.0, 4096);
+        assertEquals(20.0, m.read(), 0.0, "256 new values: only they count");
+        for (int i = 0; i < 5000; i++) {
+            m.add(20.0, 4096);
+            assertEquals(20.0, m.read(), 0.0, "no old value comes back");
+        }
+        WindowedMean empty = new WindowedMean();
+        empty.restart(256);
+        assertTrue(Double.isNaN(empty.read()));
+        empty.add(3.0, 4096);
+        assertEquals(3.0, empty.read(), 0.0, "nothing to stand in: the new values read at once");
+    }
 }

@@ -342,6 +342,7 @@ class TrainerTest {
                 new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
         s.maxStalenessSteps = 10;
         s.statsWindowMax = 256;
+        s.ermaReference = ErmaReference.PUBLISHED; // the published θ̄'s copy is what this test follows
         Trainer t = Trainer.create(s);
         Model model = ex.modelSpec().create();
         Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(4), 4);

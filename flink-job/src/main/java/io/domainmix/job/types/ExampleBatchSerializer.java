@@ -11,8 +11,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Writes an {@link ExampleBatch} as its domain once, the number of examples, and per example a
- * flags byte (which optional fields follow), the feature count, the features, the label, then the
+ * Writes an {@link ExampleBatch} as its domain once (null for a batch in arrival order, whose
+ * examples then each write their own), the number of examples, and per example its domain (only
+ * in arrival order), a flags byte (which optional fields follow), the feature count, the features, the label, then the
  * weight (when not 1), the id and the timestamp (when present).
  *
  * <p>Flink's POJO serializer would write the domain again for every example and reach each field
@@ -62,8 +63,12 @@ public final class ExampleBatchSerializer extends TypeSerializerSingleton<Exampl
     @Override
     public void serialize(ExampleBatch batch, DataOutputView out) throws IOException {
         StringValue.writeString(batch.domain, out);
+        boolean mixed = batch.domain == null;
         out.writeInt(batch.examples.length);
         for (Example e : batch.examples) {
+            if (mixed) {
+                StringValue.writeString(e.domain, out);
+            }
             int flags = (e.weight != 1.0 ? HAS_WEIGHT : 0) | (e.id != null ? HAS_ID : 0)
                     | (e.hasTimestamp() ? HAS_TIMESTAMP : 0);
             out.writeByte(flags);
@@ -87,9 +92,11 @@ public final class ExampleBatchSerializer extends TypeSerializerSingleton<Exampl
 
     @Override
     public ExampleBatch deserialize(DataInputView in) throws IOException {
-        String domain = StringValue.readString(in);
+        String batchDomain = StringValue.readString(in);
         Example[] examples = new Example[in.readInt()];
         for (int i = 0; i < examples.length; i++) {
+            // one domain string for a batch of one domain
+            String domain = batchDomain != null ? batchDomain : StringValue.readString(in);
             int flags = in.readByte();
             double[] x = new double[in.readInt()];
             for (int j = 0; j < x.length; j++) {
@@ -99,9 +106,9 @@ public final class ExampleBatchSerializer extends TypeSerializerSingleton<Exampl
             double weight = (flags & HAS_WEIGHT) != 0 ? in.readDouble() : 1.0;
             String id = (flags & HAS_ID) != 0 ? StringValue.readString(in) : null;
             long timestamp = (flags & HAS_TIMESTAMP) != 0 ? in.readLong() : Long.MIN_VALUE;
-            examples[i] = new Example(domain, x, y, weight, id, timestamp); // one domain string for the batch
+            examples[i] = new Example(domain, x, y, weight, id, timestamp);
         }
-        return new ExampleBatch(domain, examples);
+        return new ExampleBatch(batchDomain, examples);
     }
 
     @Override
