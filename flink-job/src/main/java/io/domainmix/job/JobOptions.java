@@ -186,7 +186,7 @@ public final class JobOptions implements Serializable {
     public static final Option<Double> MOMENTUM = Option.of("momentum", "[0,1)", 0.0,
             v -> withinHalfOpen(parseDouble(v), 0, 1), "Heavy-ball momentum μ.");
     public static final Option<Boolean> AVERAGING = Option.of("averaging", "boolean", true, JobOptions::bool,
-            "Polyak–Ruppert averaging of the iterates since the loss weights settled; the averaged θ̄ is the published model.");
+            "Polyak–Ruppert averaging of the iterates since the burn-in (restarted when some λ moves by more than 1.5×, or while the loss under θ still falls between doubling points); the averaged θ̄ is the published model.");
     public static final Option<Double> SHARE_HALF_LIFE = Option.of("share-half-life", "arrivals", 20_000.0,
             v -> positiveFinite(parseDouble(v)), "Half-life of the decayed arrival counts behind the shares π.");
 
