@@ -95,6 +95,11 @@ final class HtmlReport {
                     : "");
             figure(h, p.getKey(), p.getValue(), caption);
         }
+        if (domains.size() > Report.MAX_DOMAIN_PLOTS) {
+            h.append("<p>Prequential-loss plots of the first ").append(Report.MAX_DOMAIN_PLOTS).append(" of ")
+                    .append(domains.size()).append(" domains; the series of all of them are in <code>")
+                    .append(Report.JSON).append("</code>.</p>\n");
+        }
         h.append("<p>The series behind every plot are in <code>").append(Report.JSON).append("</code>.</p>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);

@@ -73,7 +73,7 @@ public final class Report {
         }
         plots.put("gradient-noise", plot(outDir, "gradient-noise.png",
                 "gradient noise E‖w∇ℓ‖²: measured (solid) and predicted N(p) (dashed)", "second moment", noise, true));
-        for (String d : domainOrder(truth, evals)) {
+        for (String d : plottedDomains(domainOrder(truth, evals))) {
             String file = "prequential-loss-" + d.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
             List<ReportCharts.Line> lines = new ArrayList<>();
             for (int i = 0; i < evals.size(); i++) {
@@ -135,6 +135,17 @@ public final class Report {
     }
 
     /** The truth's domain order (the experiment's), then any other domain the runs saw. */
+    /**
+     * Domains that get a plot of their own, at most {@value #MAX_DOMAIN_PLOTS}: the page embeds
+     * every plot, so a report of thousands of domains would otherwise need hundreds of
+     * megabytes. The series of every domain stay in {@link #JSON}.
+     */
+    static final int MAX_DOMAIN_PLOTS = 12;
+
+    static List<String> plottedDomains(List<String> domains) {
+        return domains.size() <= MAX_DOMAIN_PLOTS ? domains : domains.subList(0, MAX_DOMAIN_PLOTS);
+    }
+
     private static List<String> domainOrder(TruthDocument truth, List<RunEvaluation> evals) {
         Set<String> out = new LinkedHashSet<>();
         truth.domains().forEach(d -> out.add(d.name()));

@@ -147,6 +147,19 @@ class ReportTest {
     }
 
     @Test
+    void aReportOfThousandsOfDomainsPlotsTheFirstTwelveOnly() {
+        List<String> many = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            many.add(String.format("d%04d", i));
+        }
+        List<String> plotted = Report.plottedDomains(many);
+        assertEquals(Report.MAX_DOMAIN_PLOTS, plotted.size(), "the page embeds every plot: 1,000 would not fit a heap");
+        assertEquals(many.subList(0, 12), plotted);
+        List<String> few = many.subList(0, 5);
+        assertEquals(few, Report.plottedDomains(few), "a few domains all get their plot");
+    }
+
+    @Test
     void missingSourceIsAPlainError() {
         int code = DomainMixCommand.commandLine().execute("report", "--truth", truth.toString(), "--out",
                 dir.resolve("none").toString(), "--metrics", dir.resolve("no-such.jsonl").toString());
