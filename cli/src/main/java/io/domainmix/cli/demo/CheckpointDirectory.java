@@ -58,8 +58,10 @@ public final class CheckpointDirectory {
                 Files.delete(p);
             }
             return true;
-        } catch (IOException e) {
-            return false; // left for the user; nothing depends on it
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // Flink may still be discarding a checkpoint folder while we walk it (the walk then
+            // fails with NoSuchFileException): try again on the next round, or leave it to the user
+            return false;
         }
     }
 }
