@@ -348,6 +348,8 @@ public final class Trainer {
 
     private double slotNoiseSum;
     private double slotLossSum;
+    /** Whether domain i has buffered examples: one object, not a capturing lambda per step. */
+    private final java.util.function.IntPredicate hasBufferedExamples = i -> s.domainStates[i].bufferSize > 0;
 
     /**
      * Draws B slots and sums their weighted gradients Σ w ∇ℓ into {@code stepDirection}, with
@@ -356,8 +358,7 @@ public final class Trainer {
      */
     private boolean accumulateSlots() {
         int k = s.domains.length;
-        DomainTrainerState[] states = s.domainStates;
-        sampler.rebuildIfStale(s.samplingProbability, i -> states[i].bufferSize > 0);
+        sampler.rebuildIfStale(s.samplingProbability, hasBufferedExamples);
         double total = sampler.total();
         boolean byShares = sampler.isEmpty();
         if (byShares) {

@@ -161,7 +161,8 @@ public final class TrainerSettings implements Serializable {
 
     /** Whether the trainer keeps a {@link UniformReferenceModel} for ERMA's losses. */
     public boolean uniformReferenceEnabled() {
-        return weights.lossPolicy == io.domainmix.core.weights.LossWeightPolicy.ERMA && ermaReference == ErmaReference.UNIFORM;
+        return ermaReference == ErmaReference.UNIFORM
+                && weights.lossRule().requirements().contains(RuleRequirement.REFERENCE_LOSSES);
     }
 
     /** Whether the loss-weight rule weights by FGLS noise estimates: summaries carry FGLS statistics, the trainer solves. */

@@ -1,9 +1,12 @@
 package io.domainmix.core.weights.rules;
 
 import io.domainmix.core.weights.LossWeightRule;
+import io.domainmix.core.weights.RuleRequirement;
 import io.domainmix.core.weights.RuleState;
 import io.domainmix.core.weights.WeightInputs;
 import io.domainmix.core.weights.WeightSettings;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * {@code erma}: λ ∝ 1 / max(L̄_k, floor), L̄_k the domain's mean prequential loss; a domain with
@@ -18,6 +21,11 @@ public final class ErmaLossWeights implements LossWeightRule {
     @Override
     public String description() {
         return "λ ∝ 1 / L̄_k, the inverse mean prequential loss; any model";
+    }
+
+    @Override
+    public Set<RuleRequirement> requirements() {
+        return EnumSet.of(RuleRequirement.REFERENCE_LOSSES);
     }
 
     @Override
