@@ -64,6 +64,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX + ").")
     Long statsWindow;
 
+    @Option(names = "--erma-reference", paramLabel = "REF", converter = ErmaReferenceConverter.class,
+            description = "What ERMA scores arrivals under, as the job's option: ${COMPLETION-CANDIDATES} "
+                    + "(default: the model's, see the README).", completionCandidates = ErmaReferenceNames.class)
+    io.domainmix.core.train.ErmaReference ermaReference;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads over seeds (default: the number of cores).")
     Integer threads;
 
@@ -79,6 +84,21 @@ final class SimulateCommand implements Callable<Integer> {
         @Override
         public java.util.Iterator<String> iterator() {
             return Experiment.names().iterator();
+        }
+    }
+
+    static final class ErmaReferenceNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(io.domainmix.core.train.ErmaReference.values())
+                    .map(io.domainmix.core.train.ErmaReference::optionName).iterator();
+        }
+    }
+
+    static final class ErmaReferenceConverter implements picocli.CommandLine.ITypeConverter<io.domainmix.core.train.ErmaReference> {
+        @Override
+        public io.domainmix.core.train.ErmaReference convert(String value) {
+            return io.domainmix.core.train.ErmaReference.parse(value);
         }
     }
 
@@ -100,6 +120,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (statsWindow != null) {
             s.statsWindowMax = statsWindow;
+        }
+        if (ermaReference != null) {
+            s.ermaReference = ermaReference;
         }
         s.policyParameters = policyParameters;
         List<PolicySpec> grid = policies == null ? PolicySpec.defaultGrid(exp.modelType()) : PolicySpec.parseList(policies);

@@ -138,10 +138,11 @@ public final class JobOptions implements Serializable {
             "Longest window of each domain's mean prequential loss (ERMA) and ‖∇ℓ‖² (VA): windows double up to this "
                     + "length, so the start-up is forgotten and drift is followed within about two windows.");
     public static final Option<io.domainmix.core.train.ErmaReference> ERMA_REFERENCE = Option.of("erma-reference",
-            "uniform|published", io.domainmix.core.train.ErmaReference.UNIFORM, io.domainmix.core.train.ErmaReference::parse,
+            "auto|uniform|published", io.domainmix.core.train.ErmaReference.AUTO, io.domainmix.core.train.ErmaReference::parse,
             "The model ERMA scores each arrival's loss under: `uniform` a reference model trained alongside with every "
                     + "loss weight 1 (one more gradient per arrival), so λ does not feed back into the losses it is read "
-                    + "from; `published` the published θ̄, trained with ERMA's own λ.");
+                    + "from; `published` the published θ̄, trained with ERMA's own λ; `auto` uniform for the linear model, "
+                    + "published for logistic and mlp (the lower held-out loss on each, see the README's design choices).");
     public static final Option<Long> MAX_STALENESS_STEPS = Option.of("max-staleness-steps", "steps",
             TrainerSettings.DEFAULT_MAX_STALENESS_STEPS, v -> integerWithin(parseLong(v), 1, TrainerSettings.MAX_STALENESS_LIMIT),
             "S: each arrival's loss is scored under a copy of θ̄ at most S − 1 steps old (refreshed every S steps), "

@@ -21,7 +21,7 @@ public final class SimulationSettings {
     public long statsWindowMax = io.domainmix.core.train.TrainerSettings.DEFAULT_STATS_WINDOW_MAX;
     /** The trainer's health factor F (∞ turns the loss and λ checks, and the restarts they cause, off). */
     public double healthFactor = io.domainmix.core.train.TrainerSettings.DEFAULT_HEALTH_FACTOR;
-    public io.domainmix.core.train.ErmaReference ermaReference = io.domainmix.core.train.ErmaReference.UNIFORM;
+    public io.domainmix.core.train.ErmaReference ermaReference = io.domainmix.core.train.ErmaReference.AUTO;
     /** Held-out examples per domain for the held-out loss. */
     public int heldOutPerDomain = 2000;
     /** The policies' own parameters by option name (e.g. {@code temperature} → {@code 3}); others keep their defaults. */

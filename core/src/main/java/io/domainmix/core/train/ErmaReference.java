@@ -1,5 +1,6 @@
 package io.domainmix.core.train;
 
+import io.domainmix.core.model.ModelType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -12,7 +13,22 @@ public enum ErmaReference {
      */
     UNIFORM,
     /** The published θ̄, trained with ERMA's λ (a copy at most S steps old). */
-    PUBLISHED;
+    PUBLISHED,
+    /**
+     * By model family ({@link #resolve}): {@link #UNIFORM} for the linear model, where the feedback
+     * of λ into its own losses spread λ far beyond the offline FGLS ratio on real data;
+     * {@link #PUBLISHED} for the logistic model and the MLP, whose held-out loss it lowers on every
+     * synthetic experiment (README, "Design choices").
+     */
+    AUTO;
+
+    /** The reference a trainer of this model family uses: AUTO resolved, the others as they are. */
+    public ErmaReference resolve(ModelType type) {
+        if (this != AUTO) {
+            return this;
+        }
+        return type == ModelType.LINEAR ? UNIFORM : PUBLISHED;
+    }
 
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);

@@ -74,8 +74,8 @@ public final class TrainerSettings implements Serializable {
     public long statsWindowMax = DEFAULT_STATS_WINDOW_MAX;
     /** N: the arrival-mix metric compares each domain's share of the last N arrivals with its long-run share. */
     public int arrivalMixWindow = DEFAULT_ARRIVAL_MIX_WINDOW;
-    /** What ERMA scores arrivals under (ignored by the other loss-weight policies). */
-    public ErmaReference ermaReference = ErmaReference.UNIFORM;
+    /** What ERMA scores arrivals under (ignored by the other loss-weight policies); AUTO chooses by model family. */
+    public ErmaReference ermaReference = ErmaReference.AUTO;
     /**
      * F of the domain health events: a domain's loss rising, or its λ moving, by more than this
      * factor within a window is reported (infinite: only stops and starts). The estimates move by
@@ -161,7 +161,7 @@ public final class TrainerSettings implements Serializable {
 
     /** Whether the trainer keeps a {@link UniformReferenceModel} for ERMA's losses. */
     public boolean uniformReferenceEnabled() {
-        return ermaReference == ErmaReference.UNIFORM
+        return ermaReference.resolve(model.type()) == ErmaReference.UNIFORM
                 && weights.lossRule().requirements().contains(RuleRequirement.REFERENCE_LOSSES);
     }
 

@@ -2,10 +2,13 @@ package io.domainmix.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.rng.SplitMix64;
+import io.domainmix.core.sim.PolicySpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +59,26 @@ class UniformReferenceModelTest {
         r.train(model, new double[] {1.0}, 2.0, 1.0, 0.0, scratch);
         assertArrayEquals(new double[] {1.0}, r.theta);
         assertEquals(0, r.steps);
+    }
+
+    /** The default {@code auto}: a reference model for ERMA on the linear model only; the others score under θ̄. */
+    @Test
+    void autoKeepsAReferenceModelForErmaOnTheLinearModelOnly() {
+        ModelSpec linear = ModelSpec.linear(3, true);
+        ModelSpec logistic = ModelSpec.logistic(3, true);
+        ModelSpec mlp = ModelSpec.mlp(3, 4, io.domainmix.core.model.Activation.TANH, io.domainmix.core.data.LabelKind.REAL);
+        assertEquals(ErmaReference.AUTO, new TrainerSettings().ermaReference);
+        assertNotNull(referenceOf(linear, "erma+va", ErmaReference.AUTO));
+        assertNull(referenceOf(logistic, "erma+va", ErmaReference.AUTO));
+        assertNull(referenceOf(mlp, "erma+proportional", ErmaReference.AUTO));
+        assertNotNull(referenceOf(logistic, "erma+va", ErmaReference.UNIFORM), "an explicit choice stands");
+        assertNull(referenceOf(linear, "erma+va", ErmaReference.PUBLISHED), "an explicit choice stands");
+        assertNull(referenceOf(linear, "fgls+va", ErmaReference.AUTO), "only ERMA reads the reference's losses");
+    }
+
+    private static UniformReferenceModel referenceOf(ModelSpec model, String policy, ErmaReference reference) {
+        TrainerSettings s = new TrainerSettings(model, PolicySpec.parse(policy).weightSettings());
+        s.ermaReference = reference;
+        return Trainer.newState(s).uniformReference;
     }
 }
