@@ -43,6 +43,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1", paramLabel = "B", description = "Slots per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--slot-draws", defaultValue = "stratified", paramLabel = "HOW", converter = SlotDrawsConverter.class,
+            description = "How a step's B slots pick their domains, as the job's option: stratified (floor(B p_k) slots "
+                    + "for domain k, the rest by systematic sampling) or independent (default: ${DEFAULT-VALUE}).")
+    io.domainmix.core.train.SlotDraws slotDraws;
+
     @Option(names = "--dim", paramLabel = "d",
             description = "Feature dimension (default: the experiment's: 2 for offset-noise, 20 for the others).")
     Integer dim;
@@ -102,6 +107,13 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    static final class SlotDrawsConverter implements picocli.CommandLine.ITypeConverter<io.domainmix.core.train.SlotDraws> {
+        @Override
+        public io.domainmix.core.train.SlotDraws convert(String value) {
+            return io.domainmix.core.train.SlotDraws.parse(value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Experiment exp = Experiment.named(experiment, dim != null ? dim : Experiment.defaultDimension(experiment));
@@ -111,6 +123,7 @@ final class SimulateCommand implements Callable<Integer> {
         s.firstSeed = firstSeed;
         s.stepsPerArrival = stepsPerArrival;
         s.batchSize = batchSize;
+        s.slotDraws = slotDraws;
         s.bufferCapacity = bufferCapacity;
         if (stepSize != null) {
             s.stepSize = stepSize;

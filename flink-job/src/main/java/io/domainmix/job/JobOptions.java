@@ -170,6 +170,12 @@ public final class JobOptions implements Serializable {
     // ------------------------------------------------------------------ SGD
     public static final Option<Integer> BATCH_SIZE = Option.of("batch-size", "int", 1, v -> atLeast(parseInt(v), 1),
             "B: slots per SGD step.");
+    public static final Option<io.domainmix.core.train.SlotDraws> SLOT_DRAWS = Option.of("slot-draws",
+            "stratified|independent", io.domainmix.core.train.SlotDraws.STRATIFIED, io.domainmix.core.train.SlotDraws::parse,
+            "How a step's B slots pick their domains (no effect at B = 1): `stratified` ⌊B·p_k⌋ slots for domain k and the "
+                    + "rest by systematic sampling of the remainders, so a domain's count varies by less than one slot; "
+                    + "`independent` B draws of k ~ p. Both draw k with probability p_k per slot on average, so the "
+                    + "importance correction is the same.");
     public static final Option<Double> STEPS_PER_ARRIVAL = Option.of("steps-per-arrival", "> 0", 1.0,
             v -> positiveFinite(parseDouble(v)), "r: one step of B slots per B/r arrivals.");
     public static final Option<Integer> BUFFER_CAPACITY = Option.of("buffer-capacity", "int", 4096,
@@ -251,7 +257,7 @@ public final class JobOptions implements Serializable {
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, ERMA_REFERENCE, MAX_STALENESS_STEPS, MIN_EXAMPLES,
             FGLS_INTERVAL, HEALTH_FACTOR, HEALTH_WINDOW,
-            BATCH_SIZE, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
+            BATCH_SIZE, SLOT_DRAWS, STEPS_PER_ARRIVAL, BUFFER_CAPACITY, BUFFER_BUDGET, STEP_SIZE, STEP_SIZE_FACTOR, STEP_DECAY, MOMENTUM,
             AVERAGING, SHARE_HALF_LIFE,
             STATS_EVERY, STATS_INTERVAL_MS, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS, METRICS_EVERY, ARRIVAL_MIX_WINDOW,
             EXCHANGE_BATCH, EXCHANGE_LINGER_MS,
@@ -468,6 +474,7 @@ public final class JobOptions implements Serializable {
     public TrainerSettings trainerSettings() {
         TrainerSettings t = new TrainerSettings(modelSpec(), weightSettings());
         t.batchSize = get(BATCH_SIZE);
+        t.slotDraws = get(SLOT_DRAWS);
         t.stepsPerArrival = get(STEPS_PER_ARRIVAL);
         t.bufferCapacity = get(BUFFER_CAPACITY);
         t.bufferBudget = get(BUFFER_BUDGET);

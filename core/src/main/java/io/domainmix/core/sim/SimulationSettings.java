@@ -7,6 +7,7 @@ public final class SimulationSettings {
     public long firstSeed = 1;
     public double stepsPerArrival = 1.0;
     public int batchSize = 1;
+    public io.domainmix.core.train.SlotDraws slotDraws = io.domainmix.core.train.SlotDraws.STRATIFIED;
     public int bufferCapacity = 4096;
     public long bufferBudget = io.domainmix.core.train.TrainerSettings.DEFAULT_BUFFER_BUDGET;
     /** NaN: the automatic step-size rule. */

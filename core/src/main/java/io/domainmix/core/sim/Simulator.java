@@ -146,6 +146,7 @@ public final class Simulator {
         TrainerSettings t = new TrainerSettings(experiment.modelSpec(),
                 policy.weightSettings().parseParameters(s.policyParameters));
         t.batchSize = s.batchSize;
+        t.slotDraws = s.slotDraws;
         t.stepsPerArrival = s.stepsPerArrival;
         t.bufferCapacity = s.bufferCapacity;
         t.bufferBudget = s.bufferBudget;

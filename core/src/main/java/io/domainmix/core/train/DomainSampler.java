@@ -22,6 +22,8 @@ public final class DomainSampler {
     private int columns;
     private double total;
     private boolean stale = true;
+    /** p of each column's own domain, kept for the stratified plan (accept is overwritten by Vose). */
+    private double[] columnWeight = new double[0];
 
     /** Marks the table out of date: the next {@link #rebuildIfStale} builds it again. */
     public void invalidate() {
@@ -53,6 +55,13 @@ public final class DomainSampler {
         }
         columns = n;
         total = sum;
+        planSlots = 0;
+        if (columnWeight.length < k) {
+            columnWeight = new double[k];
+        }
+        for (int c = 0; c < n; c++) {
+            columnWeight[c] = p[domainOf[c]];
+        }
         if (n == 0) {
             return;
         }
@@ -94,6 +103,80 @@ public final class DomainSampler {
         }
     }
 
+    // the stratified plan of one step's B slots, built from the table on first use after a rebuild
+    private int planSlots;
+    private int[] fixedSlots = new int[0];
+    private int fixedCount;
+    /** Cumulative residuals B·q_c − ⌊B·q_c⌋ over the columns, in column order. */
+    private double[] residualEnd = new double[0];
+
+    /**
+     * The domains of a step's {@code b} slots, stratified (Neyman-style allocation at the
+     * probabilities in force): domain k, of probability q_k = p_k / Σp, gets ⌊b·q_k⌋ slots for
+     * certain, and the remaining R = b − Σ⌊b·q⌋ slots go to the domains by systematic sampling of the
+     * residuals r_k = b·q_k − ⌊b·q_k⌋ (one uniform u, points u + i for i &lt; R on their cumulative
+     * sum), so k gets one more slot with probability r_k. Its expected count is b·q_k, as with b
+     * independent draws, so a uniformly chosen slot is k with probability q_k and the importance
+     * correction is unchanged; but a domain's count varies by less than one instead of
+     * binomially. A function of (table, b, one generator draw when R &gt; 0), so a restored trainer
+     * draws the same slots. Writes {@code out[0..b)}.
+     */
+    public void drawSlots(int b, SplitMix64 rng, int[] out) {
+        if (planSlots != b) {
+            buildPlan(b);
+        }
+        System.arraycopy(fixedSlots, 0, out, 0, fixedCount);
+        int remainder = b - fixedCount;
+        if (remainder == 0) {
+            return;
+        }
+        // points spaced by the residuals' total / R (1 up to rounding): each residual is below 1, so
+        // a domain gets at most one of them, with probability r_k
+        double spacing = residualEnd[columns - 1] / remainder;
+        double point = rng.nextDouble() * spacing;
+        int c = 0;
+        for (int i = 0; i < remainder; i++, point += spacing) {
+            c = firstEndAbove(point, c); // a binary search: O(R log K) a step, not O(K)
+            out[fixedCount + i] = domainOf[c];
+        }
+    }
+
+    /** The first column from {@code from} whose cumulative residual exceeds {@code point} (the last if none). */
+    private int firstEndAbove(double point, int from) {
+        int lo = from;
+        int hi = columns - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (residualEnd[mid] > point) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private void buildPlan(int b) {
+        planSlots = b;
+        if (fixedSlots.length < b) {
+            fixedSlots = new int[b];
+        }
+        if (residualEnd.length < columns) {
+            residualEnd = new double[Math.max(columns, residualEnd.length)];
+        }
+        fixedCount = 0;
+        double end = 0;
+        for (int c = 0; c < columns; c++) {
+            double share = b * columnProbability(c);
+            int whole = (int) Math.min(Math.floor(share), b - fixedCount);
+            for (int i = 0; i < whole; i++) {
+                fixedSlots[fixedCount++] = domainOf[c];
+            }
+            end += Math.max(0.0, share - whole);
+            residualEnd[c] = end;
+        }
+    }
+
     /** Σ p over the domains in the table (0 when none has examples). */
     public double total() {
         return total;
@@ -112,6 +195,10 @@ public final class DomainSampler {
             c = columns - 1;
         }
         return domainOf[u - c < accept[c] ? c : alias[c]];
+    }
+
+    private double columnProbability(int c) {
+        return columnWeight[c] / total;
     }
 
     /** The probability the table gives domain {@code k}: for tests of exactness. */

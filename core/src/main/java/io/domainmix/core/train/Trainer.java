@@ -34,8 +34,9 @@ import java.util.Map;
  *       an arrival whose loss or gradient is not finite is counted and goes no further;</li>
  *   <li>it is counted (decayed counts give the shares π; a ring of the last N arrivals' domains
  *       gives the arrival mix) and buffered in its domain's ring of the newest R examples;</li>
- *   <li>every B/r arrivals one step of B slots: per slot draw a domain k ~ p among those with
- *       buffered examples, an example from its buffer, and weight its gradient by
+ *   <li>every B/r arrivals one step of B slots: per slot a domain k ~ p among those with
+ *       buffered examples (for B &gt; 1 stratified by default: ⌊B·p_k⌋ slots for k and the
+ *       rest by systematic sampling, {@link SlotDraws}), an example from its buffer, and weight its gradient by
  *       w_k = π_k λ_k / p_k (corrected) or λ_k (conflated); then
  *       θ ← θ − η_t (1/B) Σ w ∇ℓ, skipped whole if anything is not finite;</li>
  *   <li>on every statistics summary (exact counts and the FGLS sufficient statistics, from the
@@ -70,6 +71,7 @@ public final class Trainer {
     private final double[] gradient;
     private final double[] stepDirection;
     private final double[] slotFeatures;
+    private final int[] slotDomains;
     private final int dim;
 
     public Trainer(TrainerSettings settings, TrainerState state) {
@@ -81,6 +83,7 @@ public final class Trainer {
         this.gradient = new double[model.parameterCount()];
         this.stepDirection = new double[model.parameterCount()];
         this.slotFeatures = new double[dim];
+        this.slotDomains = new int[settings.batchSize];
         this.health = new HealthMonitor(settings.healthFactor, settings.healthWindow, settings.healthMinSilence);
         attach(state);
     }
@@ -376,8 +379,12 @@ public final class Trainer {
         double noiseSum = 0;
         double lossSum = 0;
         double[] x = slotFeatures;
+        boolean stratified = !byShares && settings.batchSize > 1 && settings.slotDraws == SlotDraws.STRATIFIED;
+        if (stratified) {
+            sampler.drawSlots(settings.batchSize, rng, slotDomains);
+        }
         for (int slot = 0; slot < settings.batchSize; slot++) {
-            int d = byShares ? drawDomainByShares(total) : sampler.draw(rng);
+            int d = byShares ? drawDomainByShares(total) : stratified ? slotDomains[slot] : sampler.draw(rng);
             // p renormalized over the domains that have data (w = πλ/(p/total)), so that E[ĝ]
             // stays ∇L_λ over them; drawing by shares is proportional sampling, w = λ
             double w = byShares || settings.weights.mode == ImportanceMode.CONFLATED ? s.lossWeight[d]

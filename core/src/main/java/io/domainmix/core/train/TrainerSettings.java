@@ -25,6 +25,8 @@ public final class TrainerSettings implements Serializable {
     public WeightSettings weights = new WeightSettings();
     /** B: slots per step. */
     public int batchSize = 1;
+    /** How a step's B slots pick their domains (no effect at B = 1). */
+    public SlotDraws slotDraws = SlotDraws.STRATIFIED;
     /** r: steps per arrival ratio; one step of B slots per B/r arrivals. */
     public double stepsPerArrival = 1.0;
     /** R: the most examples kept for one domain. */
@@ -103,6 +105,9 @@ public final class TrainerSettings implements Serializable {
         weights.validate();
         if (ermaReference == null) {
             throw new IllegalArgumentException("an ERMA reference is required; allowed: " + ErmaReference.allowed());
+        }
+        if (slotDraws == null) {
+            throw new IllegalArgumentException("slot draws are required; allowed: " + SlotDraws.allowed());
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size B must be >= 1: " + batchSize);

@@ -106,4 +106,84 @@ class DomainSamplerTest {
         sampler.rebuildIfStale(new double[] {1, 1}, withExamples(new int[] {1, 0}));
         assertEquals(0, sampler.draw(new SplitMix64(1)));
     }
+
+    /**
+     * Stratified slots: every step gives domain k ⌊B·q_k⌋ or ⌈B·q_k⌉ of its B slots, and over many
+     * steps k's mean count is B·q_k (within 4 standard errors of the observed counts), so a slot
+     * picked at random is k with probability q_k, as with independent draws.
+     */
+    @Test
+    void stratifiedSlotsGiveEachDomainTheFloorOrCeilingOfItsShareAndItsShareOnAverage() {
+        for (int k : new int[] {1, 2, 3, 17, 1000}) {
+            for (int b : new int[] {2, 4, 8, 64}) {
+                double[] p = weights(k, 31L * k + b);
+                int[] sizes = sizes(k);
+                DomainSampler sampler = new DomainSampler();
+                sampler.rebuildIfStale(p, withExamples(sizes));
+                int[] slots = new int[b];
+                double[] want = new double[k];
+                for (int i = 0; i < k; i++) {
+                    want[i] = b * sampler.probabilityOf(i);
+                }
+                int steps = 20_000;
+                long[] count = new long[k];
+                long[] countSq = new long[k];
+                int[] inStep = new int[k];
+                SplitMix64 rng = new SplitMix64(k * 1000L + b);
+                for (int n = 0; n < steps; n++) {
+                    Arrays.fill(inStep, 0);
+                    sampler.drawSlots(b, rng, slots);
+                    for (int d : slots) {
+                        inStep[d]++;
+                    }
+                    for (int i = 0; i < k; i++) {
+                        if (inStep[i] < Math.floor(want[i] - 1e-9) || inStep[i] > Math.ceil(want[i] + 1e-9)) {
+                            throw new AssertionError("domain " + i + " of " + k + ", B = " + b + ": " + inStep[i]
+                                    + " slots, B·q = " + want[i]);
+                        }
+                        count[i] += inStep[i];
+                        countSq[i] += (long) inStep[i] * inStep[i];
+                    }
+                }
+                // the count is ⌊B·q⌋ plus a Bernoulli(r), r the remainder: each mean within 4 of its exact
+                // standard errors where there are few domains, and over many rare ones the sum of the
+                // squared standardized deviations, a χ² of n degrees, within 4 of its standard deviations
+                double chiSquare = 0;
+                int degrees = 0;
+                for (int i = 0; i < k; i++) {
+                    double r = want[i] - Math.floor(want[i]);
+                    double mean = (double) count[i] / steps;
+                    double variance = (double) countSq[i] / steps - mean * mean;
+                    assertTrue(variance <= 0.25 + 1e-9, "a count varies by less than one slot: " + variance);
+                    if (r < 1e-12) {
+                        assertEquals(want[i], mean, 1e-9, "domain " + i + " of " + k + ", B = " + b);
+                        continue;
+                    }
+                    double se = Math.sqrt(r * (1 - r) / steps);
+                    if (k <= 17) {
+                        assertEquals(want[i], mean, 4 * se, "domain " + i + " of " + k + ", B = " + b);
+                    }
+                    chiSquare += (mean - want[i]) * (mean - want[i]) / (se * se);
+                    degrees++;
+                }
+                assertTrue(chiSquare <= degrees + 4 * Math.sqrt(2.0 * degrees) + 1e-9,
+                        k + " domains, B = " + b + ": χ² " + chiSquare + " of " + degrees + " degrees");
+            }
+        }
+    }
+
+    /** The plan follows a rebuilt table: new weights, new counts. */
+    @Test
+    void stratifiedSlotsFollowARebuiltTable() {
+        DomainSampler sampler = new DomainSampler();
+        int[] slots = new int[4];
+        SplitMix64 rng = new SplitMix64(5);
+        sampler.rebuildIfStale(new double[] {0.75, 0.25}, i -> true);
+        sampler.drawSlots(4, rng, slots);
+        assertEquals(3, Arrays.stream(slots).filter(d -> d == 0).count());
+        sampler.invalidate();
+        sampler.rebuildIfStale(new double[] {0.25, 0.75}, i -> true);
+        sampler.drawSlots(4, rng, slots);
+        assertEquals(1, Arrays.stream(slots).filter(d -> d == 0).count());
+    }
 }

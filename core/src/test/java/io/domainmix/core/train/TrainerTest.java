@@ -31,7 +31,14 @@ class TrainerTest {
 
     /** The same with an example budget that may give the domains rings of different sizes. */
     private static Trainer loadedTrainer(WeightSettings w, int n, long budget) {
+        return loadedTrainer(w, n, budget, 1, SlotDraws.STRATIFIED, true);
+    }
+
+    private static Trainer loadedTrainer(WeightSettings w, int n, long budget, int slots, SlotDraws draws, boolean freshFirst) {
         TrainerSettings s = new TrainerSettings(LINEAR_SCALE.modelSpec(), w);
+        s.batchSize = slots;
+        s.slotDraws = draws;
+        s.freshFirst = freshFirst;
         s.stepsPerArrival = 1e-12; // fill the buffers without stepping
         s.bufferCapacity = n;
         s.bufferBudget = budget;
@@ -74,6 +81,107 @@ class TrainerTest {
     @MethodSource("policies")
     void importanceCorrectedGradientIsUnbiased(WeightSettings w) {
         assertUnbiased(loadedTrainer(w, 200));
+    }
+
+    /** Stratified slots (B = 4) keep every sampling policy's correction exact. */
+    @ParameterizedTest
+    @MethodSource("policies")
+    void stratifiedSlotsKeepTheCorrectedGradientUnbiased(WeightSettings w) {
+        assertUnbiased(loadedTrainer(w, 200, TrainerSettings.DEFAULT_BUFFER_BUDGET, 4, SlotDraws.STRATIFIED, true));
+    }
+
+    /**
+     * The variance of ĝ (trace of its covariance) at a fixed θ against its exact value, for B
+     * independent draws and for stratified slots, on linear-scale at θ₀ with proportional sampling
+     * (there the domains' mean gradients differ a hundredfold, C = (100, 1)).
+     * With μ_k and V_k the mean and the variance of w_k∇ℓ over k's ring (examples drawn uniformly,
+     * freshFirst off, so that draws within a domain are independent) and q_k = p_k:
+     * independent: (1/B)(Σ_k q_k (V_k + ‖μ_k‖²) − ‖Σ_k q_k μ_k‖²);
+     * stratified with two domains: (1/B²)(Σ_k B q_k V_k + r(1 − r)‖μ₁ − μ₂‖²), r the remainder of B q₁
+     * (one of the two gets the one slot left with probability r or 1 − r).
+     */
+    @Test
+    void stratifiedSlotsHaveTheirExactVarianceBelowIndependentDraws() {
+        int b = 4;
+        WeightSettings proportional = new WeightSettings(LossWeightPolicy.UNIFORM, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED);
+        Trainer independent = loadedTrainer(proportional, 200, TrainerSettings.DEFAULT_BUFFER_BUDGET, b, SlotDraws.INDEPENDENT, false);
+        Trainer stratified = loadedTrainer(proportional, 200, TrainerSettings.DEFAULT_BUFFER_BUDGET, b, SlotDraws.STRATIFIED, false);
+        TrainerState st = stratified.state();
+        Model model = stratified.model();
+        int p = model.parameterCount();
+        int k = st.domains.length;
+        assertEquals(2, k);
+        double[][] mu = new double[k][p];
+        double[] v = new double[k];
+        double[] q = new double[k];
+        double[] g = new double[p];
+        double[] x = new double[5];
+        double total = st.samplingProbability[0] + st.samplingProbability[1];
+        for (int d = 0; d < k; d++) {
+            q[d] = st.samplingProbability[d] / total;
+            double w = st.importanceWeight[d] * total;
+            DomainTrainerState ds = st.domainStates[d];
+            double second = 0;
+            for (int i = 0; i < ds.bufferSize; i++) {
+                System.arraycopy(ds.ring.x, i * 5, x, 0, 5);
+                model.lossAndGradient(st.theta, x, ds.ring.y[i], g);
+                for (int j = 0; j < p; j++) {
+                    mu[d][j] += w * g[j] / ds.bufferSize;
+                    second += w * w * g[j] * g[j] / ds.bufferSize;
+                }
+            }
+            v[d] = second - dot(mu[d], mu[d]);
+        }
+        double[] mean = new double[p];
+        double independentExact = 0;
+        for (int d = 0; d < k; d++) {
+            independentExact += q[d] * (v[d] + dot(mu[d], mu[d]));
+            for (int j = 0; j < p; j++) {
+                mean[j] += q[d] * mu[d][j];
+            }
+        }
+        independentExact = (independentExact - dot(mean, mean)) / b;
+        double r = b * q[0] - Math.floor(b * q[0]);
+        double[] between = new double[p];
+        for (int j = 0; j < p; j++) {
+            between[j] = mu[0][j] - mu[1][j];
+        }
+        double stratifiedExact = (b * q[0] * v[0] + b * q[1] * v[1] + r * (1 - r) * dot(between, between)) / (b * b);
+
+        double independentMeasured = measuredVariance(independent, 200_000);
+        double stratifiedMeasured = measuredVariance(stratified, 200_000);
+        assertEquals(independentExact, independentMeasured, 0.03 * independentExact, "independent draws");
+        assertEquals(stratifiedExact, stratifiedMeasured, 0.03 * stratifiedExact, "stratified slots");
+        assertTrue(stratifiedExact < 0.95 * independentExact,
+                "the setting separates the two: " + stratifiedExact + " against " + independentExact);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** Σ_j of the sample variance of ĝ_j over {@code draws} draws. */
+    private static double measuredVariance(Trainer t, int draws) {
+        int p = t.model().parameterCount();
+        double[] sum = new double[p];
+        double[] sumSq = new double[p];
+        for (int n = 0; n < draws; n++) {
+            double[] d = t.sampleGradient();
+            for (int j = 0; j < p; j++) {
+                sum[j] += d[j];
+                sumSq[j] += d[j] * d[j];
+            }
+        }
+        double trace = 0;
+        for (int j = 0; j < p; j++) {
+            double m = sum[j] / draws;
+            trace += (sumSq[j] / draws - m * m) * draws / (draws - 1.0);
+        }
+        return trace;
     }
 
     /** Issue 16: a shared budget gives the domains rings of different sizes; the correction stays exact. */
@@ -133,11 +241,13 @@ class TrainerTest {
         assertEquals(1.0, t.state().importanceWeight[0], 1e-12, "conflated: w = λ");
     }
 
-    /** A checkpoint is the state: continuing from a copy gives bit-identical parameters. */
-    @Test
-    void restoredStateContinuesExactly() {
+    /** A checkpoint is the state: continuing from a copy gives bit-identical parameters (one slot, and four stratified). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
+    void restoredStateContinuesExactly(int slots) {
         TrainerSettings s = new TrainerSettings(LINEAR_SCALE.modelSpec(),
                 new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
+        s.batchSize = slots;
         Trainer straight = Trainer.create(s);
         Trainer first = Trainer.create(s);
         Experiment.Arrivals a = LINEAR_SCALE.arrivals(LINEAR_SCALE.groundTruth(2), 2);
