@@ -66,6 +66,8 @@ class JobOptionsTest {
         TrainerSettings t = o.trainerSettings();
         TrainerSettings core = new TrainerSettings();
         assertEquals(core.batchSize, t.batchSize);
+        assertEquals(core.slotDraws, t.slotDraws);
+        assertEquals(core.ermaReference, t.ermaReference);
         assertEquals(core.bufferCapacity, t.bufferCapacity);
         assertEquals(core.stepSizeFactor, t.stepSizeFactor);
         assertEquals(core.shareHalfLife, t.shareHalfLife);
@@ -135,6 +137,10 @@ class JobOptionsTest {
         assertError("--step-size 'fast': not a number", "--step-size", "fast");
         assertError("unknown option --colour; known options: --bootstrap-servers", "--colour", "red");
         assertError("--batch-size needs a value", "--batch-size");
+        assertError("--slot-draws 'random': unknown slot draws 'random'; allowed: stratified, independent", "--slot-draws",
+                "random");
+        assertError("--erma-reference 'fresh': unknown ERMA reference 'fresh'; allowed: uniform, published, auto",
+                "--erma-reference", "fresh");
         assertError("--loss-weights fgls: the fgls loss-weight policy needs the linear model", "--model", "logistic",
                 "--loss-weights", "fgls");
         assertError("--static-loss-weights: the static loss-weight policy needs weights", "--loss-weights", "static");

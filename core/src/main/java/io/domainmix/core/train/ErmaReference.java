@@ -1,9 +1,6 @@
 package io.domainmix.core.train;
 
 import io.domainmix.core.model.ModelType;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The model ERMA scores each arrival's loss under (the loss is taken before anything trains on the arrival). */
 public enum ErmaReference {
@@ -31,7 +28,7 @@ public enum ErmaReference {
     }
 
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionEnums.optionName(this);
     }
 
     @Override
@@ -40,15 +37,10 @@ public enum ErmaReference {
     }
 
     public static ErmaReference parse(String s) {
-        for (ErmaReference r : values()) {
-            if (r.optionName().equalsIgnoreCase(s.trim())) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown ERMA reference '" + s + "'; allowed: " + allowed());
+        return OptionEnums.parse(ErmaReference.class, s, "ERMA reference");
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(ErmaReference::optionName).collect(Collectors.joining(", "));
+        return OptionEnums.allowed(ErmaReference.class);
     }
 }

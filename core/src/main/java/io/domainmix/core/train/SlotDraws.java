@@ -1,9 +1,5 @@
 package io.domainmix.core.train;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** How a step of B slots picks its slots' domains; at B = 1 the two are the same draw. */
 public enum SlotDraws {
     /**
@@ -15,7 +11,7 @@ public enum SlotDraws {
     INDEPENDENT;
 
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionEnums.optionName(this);
     }
 
     @Override
@@ -24,15 +20,10 @@ public enum SlotDraws {
     }
 
     public static SlotDraws parse(String s) {
-        for (SlotDraws d : values()) {
-            if (d.optionName().equalsIgnoreCase(s.trim())) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown slot draws '" + s + "'; allowed: " + allowed());
+        return OptionEnums.parse(SlotDraws.class, s, "slot draws");
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(SlotDraws::optionName).collect(Collectors.joining(", "));
+        return OptionEnums.allowed(SlotDraws.class);
     }
 }

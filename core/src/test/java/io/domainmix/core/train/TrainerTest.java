@@ -164,8 +164,8 @@ class TrainerTest {
         return s;
     }
 
-    /** Σ_j of the sample variance of ĝ_j over {@code draws} draws. */
-    private static double measuredVariance(Trainer t, int draws) {
+    /** Σ ĝ and Σ ĝ² per coordinate over {@code draws} draws at the trainer's θ. */
+    private static double[][] drawMoments(Trainer t, int draws) {
         int p = t.model().parameterCount();
         double[] sum = new double[p];
         double[] sumSq = new double[p];
@@ -176,6 +176,15 @@ class TrainerTest {
                 sumSq[j] += d[j] * d[j];
             }
         }
+        return new double[][] {sum, sumSq};
+    }
+
+    /** Σ_j of the sample variance of ĝ_j over {@code draws} draws. */
+    private static double measuredVariance(Trainer t, int draws) {
+        int p = t.model().parameterCount();
+        double[][] moments = drawMoments(t, draws);
+        double[] sum = moments[0];
+        double[] sumSq = moments[1];
         double trace = 0;
         for (int j = 0; j < p; j++) {
             double m = sum[j] / draws;
@@ -217,15 +226,9 @@ class TrainerTest {
             }
         }
         int draws = 200_000;
-        double[] sum = new double[p];
-        double[] sumSq = new double[p];
-        for (int n = 0; n < draws; n++) {
-            double[] d = t.sampleGradient();
-            for (int j = 0; j < p; j++) {
-                sum[j] += d[j];
-                sumSq[j] += d[j] * d[j];
-            }
-        }
+        double[][] moments = drawMoments(t, draws);
+        double[] sum = moments[0];
+        double[] sumSq = moments[1];
         for (int j = 0; j < p; j++) {
             double mean = sum[j] / draws;
             double se = Math.sqrt((sumSq[j] / draws - mean * mean) / draws);
