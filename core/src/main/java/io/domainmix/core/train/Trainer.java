@@ -120,6 +120,14 @@ public final class Trainer {
     /** Continues from another state (e.g. one restored from a checkpoint). */
     public void attach(TrainerState state) {
         this.s = state;
+        if (!settings.uniformReferenceEnabled()) {
+            // a state written under other settings (e.g. before the reference was chosen by model
+            // family) must not keep ERMA scoring under a model these settings do not train
+            state.uniformReference = null;
+        } else if (state.uniformReference == null) {
+            state.uniformReference = UniformReferenceModel.startingAt(state.theta);
+            refreshStepSize();
+        }
         changedBuffers.clear();
         sampler.invalidate();
         this.rng = new SplitMix64(state.rngState);

@@ -81,4 +81,22 @@ class UniformReferenceModelTest {
         s.ermaReference = reference;
         return Trainer.newState(s).uniformReference;
     }
+
+    /** A restored state follows the settings it is attached to, not those it was written under. */
+    @Test
+    void aStateAttachedUnderOtherSettingsGetsTheReferenceTheyAskFor() {
+        for (ModelSpec model : new ModelSpec[] {ModelSpec.logistic(3, true), ModelSpec.linear(3, true)}) {
+            TrainerSettings written = new TrainerSettings(model, PolicySpec.parse("erma+va").weightSettings());
+            written.ermaReference = model.type() == io.domainmix.core.model.ModelType.LINEAR
+                    ? ErmaReference.PUBLISHED : ErmaReference.UNIFORM;
+            TrainerState state = Trainer.newState(written);
+            TrainerSettings now = new TrainerSettings(model, PolicySpec.parse("erma+va").weightSettings());
+            Trainer restored = new Trainer(now, state);
+            if (model.type() == io.domainmix.core.model.ModelType.LINEAR) {
+                assertNotNull(restored.state().uniformReference, "auto on the linear model trains a reference");
+            } else {
+                assertNull(restored.state().uniformReference, "auto on the logistic model scores under θ̄");
+            }
+        }
+    }
 }
