@@ -45,7 +45,6 @@ final class OperatorHeap {
     private static final double[] NOISE_LEVELS = {0.5, 1, 2, 5, 10, 20};
     private static final String RUN = "heap";
 
-
     /** Bytes each part retains. */
     record Sizes(long working, long backend, long metrics) {
         long total() {
@@ -58,13 +57,17 @@ final class OperatorHeap {
 
     private OperatorHeap() {}
 
-    static Measured measure(int domains, int perDomain, TrainerSettings settings) throws Exception {
+    /** @param options the job's options: settings, statistics and publishing intervals as the job uses them */
+    static Measured measure(int domains, int perDomain, JobOptions options) throws Exception {
+        TrainerSettings settings = options.trainerSettings();
         try (Registry trainerMetrics = new Registry(); Registry statisticsMetrics = new Registry();
              var trainer = new KeyedOneInputStreamOperatorTestHarness<>(
-                     new KeyedProcessOperator<>(new TrainerFunction(settings, RUN, 1000, 1000)),
+                     new KeyedProcessOperator<>(new TrainerFunction(settings, RUN, options.get(JobOptions.SNAPSHOT_EVERY),
+                             options.get(JobOptions.SNAPSHOT_INTERVAL_MS), options.get(JobOptions.METRICS_EVERY))),
                      new DomainMixJob.ByRun(RUN), Types.STRING, trainerMetrics.environment("trainer"));
              var statistics = new KeyedOneInputStreamOperatorTestHarness<>(
-                     new KeyedProcessOperator<>(new DomainStatisticsFunction(settings, 1000, 1000)),
+                     new KeyedProcessOperator<>(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
+                             options.get(JobOptions.STATS_INTERVAL_MS))),
                      new DomainMixJob.ByDomain(), Types.STRING, statisticsMetrics.environment("domain statistics"))) {
             // the checkpoint's bytes are dropped; only what it leaves in the backend is measured
             trainer.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
@@ -93,8 +96,8 @@ final class OperatorHeap {
                     statistics.processElement(batch, examples);
                     trainer.processElement(TrainerInput.of(batch), examples);
                     examples++;
-                    if (examples % 10_000 == 0) { // a second of processing time: the summaries of domains with unsent examples
-                        now += 1000;
+                    if (examples % 10_000 == 0) { // a summary interval of processing time: the summaries of domains with unsent examples
+                        now += options.get(JobOptions.STATS_INTERVAL_MS);
                         statistics.setProcessingTime(now);
                         trainer.setProcessingTime(now);
                         forwardSummaries(statistics, trainer);
@@ -103,7 +106,7 @@ final class OperatorHeap {
                     }
                 }
             }
-            now += 1000;
+            now += options.get(JobOptions.STATS_INTERVAL_MS);
             statistics.setProcessingTime(now);
             forwardSummaries(statistics, trainer);
             trainer.getOutput().clear();
@@ -131,11 +134,14 @@ final class OperatorHeap {
         }
     }
 
-    /** @param metricsBefore the registry's bytes before the operator opened (the task's own metrics) */
     /**
      * The working object first, then the backend's tables, then what the operator's metrics added
      * to the registry (the registry's bytes now, less its bytes before the operator opened and
-     * less what the first two hold).
+     * less what the first two hold). A few hundred bytes of the registry's own maps may move
+     * between the two readings, so an operator without per-domain metrics can read slightly
+     * below zero there.
+     *
+     * @param metricsBefore the registry's bytes before the operator opened (the task's own metrics)
      */
     private static Sizes sizes(Object working, Object[] backend, Registry metrics, long metricsBefore) {
         RetainedSize walk = new RetainedSize();

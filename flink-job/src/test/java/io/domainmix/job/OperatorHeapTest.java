@@ -2,8 +2,6 @@ package io.domainmix.job;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.domainmix.core.model.ModelSpec;
-import io.domainmix.core.train.TrainerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorHeapTest {
 
-    private static TrainerSettings jobDefaults() {
-        return JobOptions.parse(new String[] {"--dim", String.valueOf(OperatorHeap.DIM)}).trainerSettings();
+    private static JobOptions jobDefaults() {
+        return JobOptions.parse(new String[] {"--dim", String.valueOf(OperatorHeap.DIM)});
     }
 
     @Test
