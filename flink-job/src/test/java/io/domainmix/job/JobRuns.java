@@ -9,15 +9,19 @@ import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
-import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.train.ModelSnapshot;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -27,14 +31,24 @@ final class JobRuns {
 
     private JobRuns() {}
 
+    /**
+     * The first {@code total} arrivals of the experiment's seed, in the simulator's order (with
+     * the change where the experiment has one, at its fraction of {@code total}).
+     */
+    static List<Example> stream(Experiment experiment, long seed, long total) {
+        Experiment.Arrivals arrivals = experiment.arrivals(experiment.groundTruth(seed), seed, total);
+        List<Example> out = new ArrayList<>();
+        for (long i = 0; i < total; i++) {
+            out.add(arrivals.next());
+        }
+        return out;
+    }
+
     /** Topics {@code <prefix>.<domain>} filled with {@code total} arrivals of the experiment's seed. */
     static Map<String, Long> produce(String prefix, Experiment experiment, long seed, long total) {
-        GroundTruth truth = experiment.groundTruth(seed);
-        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
         Map<String, Long> counts = new TreeMap<>();
         try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
-            for (long i = 0; i < total; i++) {
-                Example e = arrivals.next();
+            for (Example e : stream(experiment, seed, total)) {
                 TestKafka.send(producer, prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8),
                         ExampleJsonCodec.encode(e));
                 counts.merge(e.domain, 1L, Long::sum);
@@ -110,6 +124,45 @@ final class JobRuns {
         }
         return new ArrayList<>(byStep.values());
     }
+
+    /** Waits until a job submitted with {@code executeAsync} runs (before a live test produces its input). */
+    static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIVE_TIMEOUT_S);
+        JobStatus status = job.getJobStatus().get();
+        while (status != JobStatus.RUNNING && !status.isTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            status = job.getJobStatus().get();
+        }
+        assertEquals(JobStatus.RUNNING, status, "job " + job.getJobID());
+    }
+
+    /**
+     * Waits until a snapshot of an unbounded run counts {@code total} examples (snapshots come at
+     * exact step multiples, and a step per arrival), then stops the job with a drained savepoint:
+     * the end of input reaches the trainer, which publishes its final snapshot and metrics as a
+     * bounded run does. Cancels the job and fails when the examples do not all arrive in time.
+     */
+    static void stopDrainedAfter(String runId, JobClient job, long total) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIVE_TIMEOUT_S);
+        long seen = 0;
+        while (seen < total && System.nanoTime() < deadline) {
+            for (PublishedSnapshot p : snapshots(runId)) {
+                seen = Math.max(seen, p.snapshot.examplesSeen);
+            }
+            if (seen < total) {
+                Thread.sleep(250);
+            }
+        }
+        if (seen < total) {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            throw new AssertionError(runId + ": " + seen + " of " + total + " examples within " + LIVE_TIMEOUT_S + " s");
+        }
+        String savepoints = Path.of("target", "savepoints").toAbsolutePath().toUri().toString();
+        job.stopWithSavepoint(true, savepoints, SavepointFormatType.CANONICAL).get(LIVE_TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    /** Generous: a live test's input takes tens of seconds to produce, and a loaded machine may lag behind it. */
+    static final long LIVE_TIMEOUT_S = 180;
 
     static double lossWeight(ModelSnapshot s, String domain) {
         return s.lossWeight[List.of(s.domains).indexOf(domain)];

@@ -11,7 +11,6 @@ import io.domainmix.core.offline.LinearReferenceFit;
 import io.domainmix.core.offline.ReferenceFit;
 import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.train.ModelSnapshot;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,9 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -70,7 +67,6 @@ class OffsetNoiseQualityITCase {
     static final double REPEATABILITY = 0.10;
     static final long SNAPSHOT_EVERY = 1000;
     static final long MAX_STALENESS_STEPS = 100;
-    static final long FINISH_WITHIN_S = 180;
     static final Experiment EXPERIMENT = Experiment.named("offset-noise", 2);
 
     @RegisterExtension
@@ -146,16 +142,13 @@ class OffsetNoiseQualityITCase {
                 jobs.put(policy, start(prefix, run, policy, false));
             }
             for (JobClient job : jobs.values()) {
-                awaitRunning(job);
+                JobRuns.awaitRunning(job);
             }
             ArrivalOrderITCase.send(prefix, ArrivalOrderITCase.interleaved(SEED), PRODUCED_PER_SECOND);
             Map<String, Result> results = new LinkedHashMap<>();
             for (String policy : POLICIES) {
                 String run = runIds.get(policy);
-                awaitExamples(run, jobs.get(policy), 4L * ArrivalOrderITCase.PER_DOMAIN);
-                // drained: the end of input reaches the trainer, which publishes its final snapshot and metrics
-                jobs.get(policy).stopWithSavepoint(true, savepoints(), SavepointFormatType.CANONICAL)
-                        .get(FINISH_WITHIN_S, TimeUnit.SECONDS);
+                JobRuns.stopDrainedAfter(run, jobs.get(policy), 4L * ArrivalOrderITCase.PER_DOMAIN);
                 results.put(policy, Result.read(policy, run));
             }
             runs.add(results);
@@ -182,7 +175,7 @@ class OffsetNoiseQualityITCase {
             }
             Map<String, Result> results = new LinkedHashMap<>();
             for (String policy : POLICIES) {
-                jobs.get(policy).getJobExecutionResult().get(FINISH_WITHIN_S, TimeUnit.SECONDS);
+                jobs.get(policy).getJobExecutionResult().get(JobRuns.LIVE_TIMEOUT_S, TimeUnit.SECONDS);
                 results.put(policy, Result.read(policy, runIds.get(policy)));
             }
             runs.add(results);
@@ -205,37 +198,6 @@ class OffsetNoiseQualityITCase {
         StreamExecutionEnvironment env = ArrivalOrderITCase.environment();
         DomainMixJob.buildKafka(env, options);
         return env.executeAsync(options.jobName());
-    }
-
-    static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FINISH_WITHIN_S);
-        JobStatus status = job.getJobStatus().get();
-        while (status != JobStatus.RUNNING && !status.isTerminalState() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            status = job.getJobStatus().get();
-        }
-        assertTrue(status == JobStatus.RUNNING, "job " + job.getJobID() + " is " + status);
-    }
-
-    /** Waits until a snapshot of the run counts {@code total} examples (snapshots come at exact step multiples). */
-    static void awaitExamples(String run, JobClient job, long total) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FINISH_WITHIN_S);
-        long seen = 0;
-        while (System.nanoTime() < deadline) {
-            for (PublishedSnapshot p : JobRuns.snapshots(run)) {
-                seen = Math.max(seen, p.snapshot.examplesSeen);
-            }
-            if (seen >= total) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        job.cancel().get(60, TimeUnit.SECONDS);
-        throw new AssertionError(run + ": " + seen + " of " + total + " examples within " + FINISH_WITHIN_S + " s");
-    }
-
-    static String savepoints() {
-        return Path.of("target", "savepoints").toAbsolutePath().toUri().toString();
     }
 
     /** Issue 11's checks on each run, then the repeatability over the runs; prints every figure before asserting. */
