@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -84,16 +83,8 @@ class DriftAdaptationITCase {
 
     static JobClient start(String prefix, String run, boolean bounded) throws Exception {
         String[] parts = POLICY.split("\\+");
-        List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--loss-weights", parts[0],
-                "--sampling", parts[1], "--seed", String.valueOf(SEED), "--metrics-every", String.valueOf(METRICS_EVERY)));
-        if (!bounded) {
-            args.remove("--bounded");
-        }
-        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
-        ArrivalOrderITCase.createOutputTopics(options, run);
-        StreamExecutionEnvironment env = ArrivalOrderITCase.environment();
-        DomainMixJob.buildKafka(env, options);
-        return env.executeAsync(options.jobName());
+        return JobRuns.submit(prefix, run, bounded, "--loss-weights", parts[0], "--sampling", parts[1],
+                "--seed", String.valueOf(SEED), "--metrics-every", String.valueOf(METRICS_EVERY));
     }
 
     /** Reads the run's metrics topic and asserts the two claims; prints the job's lags beside the simulator's. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -123,6 +124,22 @@ final class JobRuns {
             }
         }
         return new ArrayList<>(byStep.values());
+    }
+
+    /**
+     * Submits a job over {@code <prefix>.*} with {@link #options} and {@code more}, unbounded
+     * (live) unless {@code bounded}, its output topics created first, and no restarts.
+     */
+    static JobClient submit(String prefix, String runId, boolean bounded, String... more) throws Exception {
+        List<String> args = new ArrayList<>(options(prefix, runId, more));
+        if (!bounded) {
+            args.remove("--bounded");
+        }
+        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        ArrivalOrderITCase.createOutputTopics(options, runId);
+        StreamExecutionEnvironment env = ArrivalOrderITCase.environment();
+        DomainMixJob.buildKafka(env, options);
+        return env.executeAsync(options.jobName());
     }
 
     /** Waits until a job submitted with {@code executeAsync} runs (before a live test produces its input). */

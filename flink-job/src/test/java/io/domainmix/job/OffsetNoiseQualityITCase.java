@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -134,13 +133,8 @@ class OffsetNoiseQualityITCase {
         for (int r = 0; r < RUNS; r++) {
             String prefix = TestKafka.unique("quality-live");
             TestKafka.createTopics(1, Arrays.copyOf(ArrivalOrderITCase.topics(prefix), NOISE.length));
-            Map<String, JobClient> jobs = new LinkedHashMap<>();
             Map<String, String> runIds = new LinkedHashMap<>();
-            for (String policy : POLICIES) {
-                String run = TestKafka.unique("live-" + policy.replace('+', '-'));
-                runIds.put(policy, run);
-                jobs.put(policy, start(prefix, run, policy, false));
-            }
+            Map<String, JobClient> jobs = startPolicies(prefix, "live", false, runIds);
             for (JobClient job : jobs.values()) {
                 JobRuns.awaitRunning(job);
             }
@@ -166,13 +160,8 @@ class OffsetNoiseQualityITCase {
         }
         List<Map<String, Result>> runs = new ArrayList<>();
         for (int r = 0; r < RUNS; r++) {
-            Map<String, JobClient> jobs = new LinkedHashMap<>();
             Map<String, String> runIds = new LinkedHashMap<>();
-            for (String policy : POLICIES) {
-                String run = TestKafka.unique("backlog-" + policy.replace('+', '-'));
-                runIds.put(policy, run);
-                jobs.put(policy, start(prefix, run, policy, true));
-            }
+            Map<String, JobClient> jobs = startPolicies(prefix, "backlog", true, runIds);
             Map<String, Result> results = new LinkedHashMap<>();
             for (String policy : POLICIES) {
                 jobs.get(policy).getJobExecutionResult().get(JobRuns.LIVE_TIMEOUT_S, TimeUnit.SECONDS);
@@ -183,21 +172,23 @@ class OffsetNoiseQualityITCase {
         check("backlog loaded domain by domain", offline, runs);
     }
 
-    /** Starts one policy's job over {@code <prefix>.*} (bounded or not), under the default arrival order. */
-    static JobClient start(String prefix, String run, String policy, boolean bounded) throws Exception {
-        String[] parts = policy.split("\\+");
-        List<String> args = new ArrayList<>(JobRuns.options(prefix, run, "--dim", "2", "--intercept", "true",
-                "--loss-weights", parts[0], "--sampling", parts[1], "--seed", String.valueOf(SEED),
-                "--snapshot-every", String.valueOf(SNAPSHOT_EVERY),
-                "--max-staleness-steps", String.valueOf(MAX_STALENESS_STEPS)));
-        if (!bounded) {
-            args.remove("--bounded");
+    /**
+     * Starts one job per policy over {@code <prefix>.*} (bounded or not), side by side, under the
+     * default arrival order; {@code runIds} gets each policy's run id.
+     */
+    static Map<String, JobClient> startPolicies(String prefix, String tag, boolean bounded, Map<String, String> runIds)
+            throws Exception {
+        Map<String, JobClient> jobs = new LinkedHashMap<>();
+        for (String policy : POLICIES) {
+            String run = TestKafka.unique(tag + "-" + policy.replace('+', '-'));
+            String[] parts = policy.split("\\+");
+            runIds.put(policy, run);
+            jobs.put(policy, JobRuns.submit(prefix, run, bounded, "--dim", "2", "--intercept", "true",
+                    "--loss-weights", parts[0], "--sampling", parts[1], "--seed", String.valueOf(SEED),
+                    "--snapshot-every", String.valueOf(SNAPSHOT_EVERY),
+                    "--max-staleness-steps", String.valueOf(MAX_STALENESS_STEPS)));
         }
-        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
-        ArrivalOrderITCase.createOutputTopics(options, run);
-        StreamExecutionEnvironment env = ArrivalOrderITCase.environment();
-        DomainMixJob.buildKafka(env, options);
-        return env.executeAsync(options.jobName());
+        return jobs;
     }
 
     /** Issue 11's checks on each run, then the repeatability over the runs; prints every figure before asserting. */
