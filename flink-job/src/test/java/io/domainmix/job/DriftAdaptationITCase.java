@@ -26,28 +26,47 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The drift claims of the simulator ({@code DriftAdaptationTest}, README "Drift experiments") in
  * the job: on the {@code drift} experiment (d = 20; d2's noise jumps from σ² = 1, as clean as d1,
- * to 20 half-way), 100,000 examples of seed 1 with erma+va,
+ * to 20 half-way), 100,000 examples of seed 5 with erma+va,
  * <ul>
- *   <li>the first domain health event in the metrics topic is d2's {@code loss-up}, within
- *       5,000 of d2's examples after the change (none before it);</li>
- *   <li>ERMA's λ₂/λ₁ comes within 20 % of the new oracle's (1/σ₂²)/(1/σ₁²) = 1/20 within 5,000 of
- *       d2's examples after the change and stays there to the end (entering the band before the
- *       stream's last quarter, as the simulator's {@code AdaptationMeasure} defines it);</li>
+ *   <li>the first domain health event in the metrics topic is d2's {@code loss-up}, within 5,000
+ *       of d2's examples after the change (the simulator's claim), and none comes before it;</li>
+ *   <li>ERMA's λ₂/λ₁ comes within 20 % of the new oracle's (1/σ₂²)/(1/σ₁²) = 1/20 and stays there
+ *       to the end (entering the band before the stream's last quarter, as the simulator's
+ *       {@code AdaptationMeasure} defines it), within 6,000 of d2's examples: the simulator's
+ *       5,000 plus one statistics interval ({@code --stats-every}, 1,000 of d2's examples), see
+ *       below;</li>
  * </ul>
  * on a bounded replay of the backlog and live (job first, produced at 5,000 examples/s, stopped
- * with a drained savepoint once it has taken every example). The event's lag is exact (the event
- * carries d2's arrival count); λ is read from the metrics records, one every 100 steps (about 50
- * of d2's examples), so the λ lag reported is the first record back inside the band: an upper
- * bound within that grain. The simulator's lags on the same data with the same trainer seed are
- * printed beside the job's. A stream of 100,000 rather than the simulator test's 200,000 keeps
- * the live run at 20 s; the simulator meets the same claims on it (seeds 1–5: λ after
- * 3,408–4,166 of d2's examples, the event with it).
+ * with a drained savepoint once it has taken every example).
+ *
+ * <p>Why the job gets one more interval: the trainer runs its health checks and recomputes λ only
+ * when a statistics summary reaches it, and a domain's summary goes out every 1,000 of its
+ * examples. The paced source reads d1 and d2 evenly, so their summaries come together, once per
+ * 1,000 of d2's examples; in the simulator's random interleaving the two domains' summaries fall
+ * apart, and a check comes about twice as often. After d2's first loss window completed after the
+ * change (3,403 of its examples on this seed), the job's event came after up to one interval and
+ * λ's second reading after up to another: measured λ lags 3,450–5,370 against the simulator's 3,408
+ * on the same data (13 runs, 7 replayed and 6 live), events 3,450–4,353. The event's lag is exact (the event carries d2's
+ * arrival count); λ is read from the metrics records, one every 100 steps (about 50 of d2's
+ * examples), so the λ lag is the first record back inside the band: an upper bound within that
+ * grain. The simulator's lags on the same data with the same trainer seed are printed beside the
+ * job's.
+ *
+ * <p>Seed 5 is the seed on which the λ check needs the restart of d2's loss mean on the loss-up
+ * event: without it (health checks off) the simulator's λ lags 7,489 of d2's examples there. A
+ * stream of 100,000 rather than the simulator test's 200,000 keeps the live run at 20 s; the
+ * simulator meets its claims on it (seeds 1–5: λ after 3,408–4,166 of d2's examples, the event
+ * with it). {@code -Ddrift.seed=N} runs another seed.
  */
 class DriftAdaptationITCase {
-    static final long SEED = 1;
+    static final long SEED = Long.getLong("drift.seed", 5);
     static final long TOTAL = 100_000;
     /** The simulator's claim, for λ and for the event: within 5,000 of d2's examples after the change. */
     static final long CLAIMED_EXAMPLES = 5_000;
+    /** The job's {@code --stats-every} (its default): health checks and λ wait for a summary. */
+    static final long STATS_EVERY = 1_000;
+    /** The claim plus one statistics interval (see the class comment). */
+    static final long LOSS_WEIGHT_WITHIN = CLAIMED_EXAMPLES + STATS_EVERY;
     static final double PRODUCED_PER_SECOND = 5_000;
     static final long METRICS_EVERY = 100;
     static final String POLICY = "erma+va";
@@ -84,7 +103,8 @@ class DriftAdaptationITCase {
     static JobClient start(String prefix, String run, boolean bounded) throws Exception {
         String[] parts = POLICY.split("\\+");
         return JobRuns.submit(prefix, run, bounded, "--loss-weights", parts[0], "--sampling", parts[1],
-                "--seed", String.valueOf(SEED), "--metrics-every", String.valueOf(METRICS_EVERY));
+                "--seed", String.valueOf(SEED), "--metrics-every", String.valueOf(METRICS_EVERY),
+                "--stats-every", String.valueOf(STATS_EVERY));
     }
 
     /** Reads the run's metrics topic and asserts the two claims; prints the job's lags beside the simulator's. */
@@ -148,7 +168,7 @@ class DriftAdaptationITCase {
                 + CLAIMED_EXAMPLES + " of its examples: " + seen);
         assertTrue(!outside && lastOutsideAt < TOTAL - TOTAL / 4, "λ₂/λ₁ back in the band before the last quarter "
                 + "and staying there: " + seen);
-        assertTrue(lag <= CLAIMED_EXAMPLES, "λ₂/λ₁ in the band within " + CLAIMED_EXAMPLES + " of d2's examples: " + seen);
+        assertTrue(lag <= LOSS_WEIGHT_WITHIN, "λ₂/λ₁ in the band within " + LOSS_WEIGHT_WITHIN + " of d2's examples: " + seen);
     }
 
     /** Every health event the run published, in step order (the metrics topic is at-least-once: repeats dropped). */
