@@ -45,12 +45,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * 1,000 of d2's examples; in the simulator's random interleaving the two domains' summaries fall
  * apart, and a check comes about twice as often. After d2's first loss window completed after the
  * change (3,403 of its examples on this seed), the job's event came after up to one interval and
- * λ's second reading after up to another: measured λ lags 3,450–5,370 against the simulator's 3,408
- * on the same data (13 runs, 7 replayed and 6 live), events 3,450–4,353. The event's lag is exact (the event carries d2's
- * arrival count); λ is read from the metrics records, one every 100 steps (about 50 of d2's
- * examples), so the λ lag is the first record back inside the band: an upper bound within that
- * grain. The simulator's lags on the same data with the same trainer seed are printed beside the
- * job's.
+ * λ's second reading after up to another: measured λ lags 3,450–5,370 against the simulator's
+ * 3,408 on the same data (13 runs, 7 replayed and 6 live), events 3,450–4,353; with the health
+ * checks off, 7,976. The event's lag is exact (the event carries d2's arrival count); λ is read
+ * from the metrics records, one every 100 steps (about 50 of d2's examples), so the λ lag is the
+ * first record back inside the band: an upper bound within that grain. The simulator's lags on
+ * the same data with the same trainer seed are printed beside the job's.
  *
  * <p>Seed 5 is the seed on which the λ check needs the restart of d2's loss mean on the loss-up
  * event: without it (health checks off) the simulator's λ lags 7,489 of d2's examples there. A
