@@ -9,6 +9,7 @@ import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.train.ModelSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,9 +48,12 @@ final class JobRuns {
 
     /** Topics {@code <prefix>.<domain>} filled with {@code total} arrivals of the experiment's seed. */
     static Map<String, Long> produce(String prefix, Experiment experiment, long seed, long total) {
+        GroundTruth truth = experiment.groundTruth(seed);
+        Experiment.Arrivals arrivals = experiment.arrivals(truth, seed);
         Map<String, Long> counts = new TreeMap<>();
         try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer()) {
-            for (Example e : stream(experiment, seed, total)) {
+            for (long i = 0; i < total; i++) {
+                Example e = arrivals.next();
                 TestKafka.send(producer, prefix + "." + e.domain, e.domain.getBytes(StandardCharsets.UTF_8),
                         ExampleJsonCodec.encode(e));
                 counts.merge(e.domain, 1L, Long::sum);
