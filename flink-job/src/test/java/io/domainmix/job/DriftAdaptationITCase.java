@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -88,15 +90,17 @@ class DriftAdaptationITCase {
     }
 
     @Test
-    void ermaFollowsTheNoiseJumpLive() throws Exception {
+    void ermaFollowsTheNoiseJumpLive(@InjectMiniCluster MiniCluster cluster) throws Exception {
         List<Example> stream = JobRuns.stream(EXPERIMENT, SEED, TOTAL);
         String prefix = TestKafka.unique("drift-live");
         TestKafka.createTopics(1, prefix + ".d1", prefix + ".d2");
         String run = TestKafka.unique("drift-live");
         JobClient job = start(prefix, run, false);
-        JobRuns.awaitRunning(job);
+        JobRuns.awaitAllTasksRunning(cluster, job);
         ArrivalOrderITCase.send(prefix, stream, PRODUCED_PER_SECOND);
+        long produced = System.currentTimeMillis();
         JobRuns.stopDrainedAfter(run, job, TOTAL);
+        System.out.printf("drift live: %d examples taken by the end of production%n", JobRuns.examplesTakenBy(run, produced));
         check("live at " + (long) PRODUCED_PER_SECOND + " examples/s", run, stream);
     }
 

@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -146,15 +147,12 @@ final class JobRuns {
         return env.executeAsync(options.jobName());
     }
 
-    /** Waits until a job submitted with {@code executeAsync} runs (before a live test produces its input). */
-    static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIVE_TIMEOUT_S);
-        JobStatus status = job.getJobStatus().get();
-        while (status != JobStatus.RUNNING && !status.isTerminalState() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            status = job.getJobStatus().get();
-        }
-        assertEquals(JobStatus.RUNNING, status, "job " + job.getJobID());
+    /**
+     * Waits until every task of a job submitted with {@code executeAsync} runs: its readers are
+     * assigned their partitions before a live test produces its input.
+     */
+    static void awaitAllTasksRunning(MiniCluster cluster, JobClient job) throws Exception {
+        CommonTestUtils.waitForAllTaskRunning(cluster, job.getJobID(), false);
     }
 
     /**
@@ -180,6 +178,15 @@ final class JobRuns {
         }
         String savepoints = Path.of("target", "savepoints").toAbsolutePath().toUri().toString();
         job.stopWithSavepoint(true, savepoints, SavepointFormatType.CANONICAL).get(LIVE_TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The most examples a snapshot of the run counted by wall-clock time {@code millis}: how much
+     * of a live input the job had taken while it was being produced.
+     */
+    static long examplesTakenBy(String runId, long millis) {
+        return snapshots(runId).stream().filter(p -> p.snapshot.timestamp <= millis)
+                .mapToLong(p -> p.snapshot.examplesSeen).max().orElse(0);
     }
 
     /** Generous: a live test's input takes tens of seconds to produce, and a loaded machine may lag behind it. */

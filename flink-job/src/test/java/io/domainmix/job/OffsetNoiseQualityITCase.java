@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,7 @@ class OffsetNoiseQualityITCase {
     }
 
     @Test
-    void liveInputMeetsTheOfflineFits() throws Exception {
+    void liveInputMeetsTheOfflineFits(@InjectMiniCluster MiniCluster cluster) throws Exception {
         Offline offline = Offline.of(SEED);
         List<Map<String, Result>> runs = new ArrayList<>();
         for (int r = 0; r < RUNS; r++) {
@@ -136,13 +138,16 @@ class OffsetNoiseQualityITCase {
             Map<String, String> runIds = new LinkedHashMap<>();
             Map<String, JobClient> jobs = startPolicies(prefix, "live", false, runIds);
             for (JobClient job : jobs.values()) {
-                JobRuns.awaitRunning(job);
+                JobRuns.awaitAllTasksRunning(cluster, job);
             }
             ArrivalOrderITCase.send(prefix, ArrivalOrderITCase.interleaved(SEED), PRODUCED_PER_SECOND);
+            long produced = System.currentTimeMillis();
             Map<String, Result> results = new LinkedHashMap<>();
             for (String policy : POLICIES) {
                 String run = runIds.get(policy);
                 JobRuns.stopDrainedAfter(run, jobs.get(policy), 4L * ArrivalOrderITCase.PER_DOMAIN);
+                System.out.printf("live run %d %s: %d examples taken by the end of production%n", r + 1, policy,
+                        JobRuns.examplesTakenBy(run, produced));
                 results.put(policy, Result.read(policy, run));
             }
             runs.add(results);
