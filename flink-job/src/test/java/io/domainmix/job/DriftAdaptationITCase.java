@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * apart, and a check comes about twice as often. After d2's first loss window completed after the
  * change (3,403 of its examples on this seed), the job's event came after up to one interval and
  * λ's second reading after up to another: measured λ lags 3,450–5,370 against the simulator's
- * 3,408 on the same data (13 runs, 7 replayed and 6 live), events 3,450–4,353; with the health
+ * 3,408 on the same data (16 runs, 8 replayed and 8 live), events 3,450–4,353; with the health
  * checks off, 7,976. The event's lag is exact (the event carries d2's arrival count); λ is read
  * from the metrics records, one every 100 steps (about 50 of d2's examples), so the λ lag is the
  * first record back inside the band: an upper bound within that grain. The simulator's lags on
