@@ -29,10 +29,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11's quality checks in the job, on its synthetic reproduction ({@code offset-noise}: 4
- * domains × 4,000 examples, d = 2 plus an intercept, labels offset by 27, σ² = 0.2/1/7/8, seed
- * 1), against the offline fits of the very training rows (OLS and one-shot FGLS in closed form),
- * judged on 1,000 held-out rows a domain with noisy labels from a separate stream, as a user
- * measures them:
+ * domains × 4,000 examples, d = 2 plus an intercept, labels offset by 27, σ² = 0.2/1/7/8, seed 1
+ * unless told), against the offline fits of the very training rows (OLS and one-shot FGLS in
+ * closed form), judged on 1,000 held-out rows a domain with noisy labels from a separate stream,
+ * as a user measures them:
  * <ul>
  *   <li><b>live</b>: the jobs start first, then the rows are produced interleaved at 4,000
  *       examples/s; each job is stopped with a drained savepoint once it has taken every example,
@@ -54,12 +54,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Repeatability: {@code -Dlivechecks.runs=N} repeats each case N times on the same rows (live:
  * produced again to new topics); each policy's held-out loss (the one it is held to above) may
  * then vary by at most 10 % ((max − min) / median). The default, 2 runs, asserts that between two
- * runs; the issue's 5 runs are {@code -Dlivechecks.runs=5}.
+ * runs; the issue's 5 runs are {@code -Dlivechecks.runs=5}. {@code -Dlivechecks.rate=R} produces
+ * the live input at R examples/s instead of 4,000, {@code -Dlivechecks.seed=N} takes another seed's
+ * rows.
  */
 class OffsetNoiseQualityITCase {
-    static final long SEED = 1;
+    static final long SEED = Long.getLong("livechecks.seed", 1);
     static final int HELD_OUT_PER_DOMAIN = 1000; // the 20 % a user would hold out of 5,000 rows
-    static final double PRODUCED_PER_SECOND = 4_000;
+    static final double PRODUCED_PER_SECOND = Integer.getInteger("livechecks.rate", 4_000);
     static final List<String> POLICIES = List.of("uniform+proportional", "erma+va", "fgls+va");
     static final double[] NOISE = {0.2, 1, 7, 8};
     static final int RUNS = Integer.getInteger("livechecks.runs", 2);
