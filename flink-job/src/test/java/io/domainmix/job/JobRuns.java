@@ -12,12 +12,19 @@ import io.domainmix.core.synth.Experiment;
 import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.train.ModelSnapshot;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -26,6 +33,19 @@ final class JobRuns {
     private static final Map<String, Double> REFERENCES = new ConcurrentHashMap<>();
 
     private JobRuns() {}
+
+    /**
+     * The first {@code total} arrivals of the experiment's seed, in the simulator's order (with
+     * the change where the experiment has one, at its fraction of {@code total}).
+     */
+    static List<Example> stream(Experiment experiment, long seed, long total) {
+        Experiment.Arrivals arrivals = experiment.arrivals(experiment.groundTruth(seed), seed, total);
+        List<Example> out = new ArrayList<>();
+        for (long i = 0; i < total; i++) {
+            out.add(arrivals.next());
+        }
+        return out;
+    }
 
     /** Topics {@code <prefix>.<domain>} filled with {@code total} arrivals of the experiment's seed. */
     static Map<String, Long> produce(String prefix, Experiment experiment, long seed, long total) {
@@ -110,6 +130,67 @@ final class JobRuns {
         }
         return new ArrayList<>(byStep.values());
     }
+
+    /**
+     * Submits a job over {@code <prefix>.*} with {@link #options} and {@code more}, unbounded
+     * (live) unless {@code bounded}, its output topics created first, and no restarts.
+     */
+    static JobClient submit(String prefix, String runId, boolean bounded, String... more) throws Exception {
+        List<String> args = new ArrayList<>(options(prefix, runId, more));
+        if (!bounded) {
+            args.remove("--bounded");
+        }
+        JobOptions options = JobOptions.parse(args.toArray(new String[0]));
+        ArrivalOrderITCase.createOutputTopics(options, runId);
+        StreamExecutionEnvironment env = ArrivalOrderITCase.environment();
+        DomainMixJob.buildKafka(env, options);
+        return env.executeAsync(options.jobName());
+    }
+
+    /**
+     * Waits until every task of a job submitted with {@code executeAsync} runs: its readers are
+     * assigned their partitions before a live test produces its input.
+     */
+    static void awaitAllTasksRunning(MiniCluster cluster, JobClient job) throws Exception {
+        CommonTestUtils.waitForAllTaskRunning(cluster, job.getJobID(), false);
+    }
+
+    /**
+     * Waits until a snapshot of an unbounded run counts {@code total} examples (snapshots come at
+     * exact step multiples, and a step per arrival), then stops the job with a drained savepoint:
+     * the end of input reaches the trainer, which publishes its final snapshot and metrics as a
+     * bounded run does. Cancels the job and fails when the examples do not all arrive in time.
+     */
+    static void stopDrainedAfter(String runId, JobClient job, long total) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIVE_TIMEOUT_S);
+        long seen = 0;
+        while (seen < total && System.nanoTime() < deadline) {
+            for (PublishedSnapshot p : snapshots(runId)) {
+                seen = Math.max(seen, p.snapshot.examplesSeen);
+            }
+            if (seen < total) {
+                Thread.sleep(250);
+            }
+        }
+        if (seen < total) {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            throw new AssertionError(runId + ": " + seen + " of " + total + " examples within " + LIVE_TIMEOUT_S + " s");
+        }
+        String savepoints = Path.of("target", "savepoints").toAbsolutePath().toUri().toString();
+        job.stopWithSavepoint(true, savepoints, SavepointFormatType.CANONICAL).get(LIVE_TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The most examples a snapshot of the run counted by wall-clock time {@code millis}: how much
+     * of a live input the job had taken while it was being produced.
+     */
+    static long examplesTakenBy(String runId, long millis) {
+        return snapshots(runId).stream().filter(p -> p.snapshot.timestamp <= millis)
+                .mapToLong(p -> p.snapshot.examplesSeen).max().orElse(0);
+    }
+
+    /** Generous: a live test's input takes tens of seconds to produce, and a loaded machine may lag behind it. */
+    static final long LIVE_TIMEOUT_S = 180;
 
     static double lossWeight(ModelSnapshot s, String domain) {
         return s.lossWeight[List.of(s.domains).indexOf(domain)];
