@@ -20,7 +20,7 @@ import org.apache.flink.util.OutputTag;
  * consecutive arrivals of any domains, keeping the arrival order, for the trainer
  * ({@link #IN_ARRIVAL_ORDER}, without the examples whose squared size overflows, which the
  * statistics count). A batch goes out when it holds {@code maxExamples}, when its oldest example
- * has waited {@code lingerMs}, and before every checkpoint barrier, watermark and the end of input.
+ * has waited {@code lingerMs}, and before every checkpoint barrier and the end of input.
  *
  * <p>The trainer gets the arrival order straight from here because the source paces its
  * partitions into the produced mixture: sent through the statistics operator, it got each
@@ -29,9 +29,14 @@ import org.apache.flink.util.OutputTag;
  * of the overall shares at the source).
  *
  * <p>Flushing before the barrier means no example is ever held across a checkpoint, so the
- * operator has no state and the job's exactly-once state and offsets are unaffected; flushing
- * before a watermark keeps examples ahead of the end-of-input watermark, which triggers the final
- * summaries and snapshot downstream. Runs chained to validation, on the same thread.
+ * operator has no state and the job's exactly-once state and offsets are unaffected.
+ *
+ * <p>Event time downstream means only the end of input: its watermark triggers the final summaries
+ * and snapshot, so the batches are flushed ahead of it. The source's other watermarks serve only
+ * the alignment of several readers (README "Arrival order on replay") and stop here: forwarded,
+ * each would be broadcast to every statistics subtask, and flushing for each would cut the batches
+ * short, a watermark every few hundred examples of a partition. Runs chained to validation, on the
+ * same thread.
  */
 public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleBatch>
         implements OneInputStreamOperator<Example, ExampleBatch>, BoundedOneInput, ProcessingTimeCallback {
@@ -100,8 +105,10 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            flush();
+            super.processWatermark(mark);
+        }
     }
 
     @Override

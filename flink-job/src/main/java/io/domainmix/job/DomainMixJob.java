@@ -4,7 +4,7 @@ import io.domainmix.core.data.Example;
 import io.domainmix.core.train.TrainerSettings;
 import io.domainmix.job.arrival.ArrivalAlignment;
 import io.domainmix.job.arrival.ArrivalOrder;
-import io.domainmix.job.arrival.PauseSafeKafkaSource;
+import io.domainmix.job.arrival.MergingKafkaSource;
 import io.domainmix.job.arrival.StartBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,15 +60,11 @@ public final class DomainMixJob {
     public record Topology(SingleOutputStreamOperator<Example> examples, DataStream<TrainerInput> toTrainer,
                            SingleOutputStreamOperator<PublishedSnapshot> snapshots) {}
 
-    /** Records a reader takes in one poll when partitions are paced. */
-    static final int ALIGNED_POLL_RECORDS = 10;
     /**
-     * Bytes a reader fetches of one partition at a time when partitions are paced. Before every
-     * partition of a reader has a watermark, and until the first limit arrives, nothing is paused:
-     * 16 KB a partition (about 160 small records) left the first few windows of 500 arrivals
-     * with a domain missing.
+     * Bytes of fetched records a paced reader holds back while it merges its partitions (README
+     * "Bounded resources"): about 19,000 JSON examples at d = 20, shared by the reader's partitions.
      */
-    static final int ALIGNED_FETCH_BYTES = 8 * 1024;
+    static final long MERGE_BUDGET_BYTES = 8L * 1024 * 1024;
 
     /** Longest an exchange holds a partly filled buffer when partitions are paced. */
     static final long ALIGNED_BUFFER_TIMEOUT_MS = 5;
@@ -197,14 +193,6 @@ public final class DomainMixJob {
         // small fetches per partition interleave the domains finely; with the client's 1 MB default a
         // reader takes thousands of one domain's records at a time, which skews the recent shares π
         props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
-        if (options.get(JobOptions.ARRIVAL_ORDER) != ArrivalOrder.OFF) {
-            // A paused partition stops only after what is already fetched for it: the poll being
-            // emitted, one waiting in the reader's queue (PauseSafeKafkaSource), one held by the
-            // fetcher. Small polls keep that short. No partition is paused before every partition of
-            // the reader has emitted a record, so the first fetch of each is kept small too.
-            props.setProperty("max.poll.records", String.valueOf(ALIGNED_POLL_RECORDS));
-            props.setProperty("max.partition.fetch.bytes", String.valueOf(ALIGNED_FETCH_BYTES));
-        }
         props.putAll(options.kafkaProperties());
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
@@ -225,14 +213,27 @@ public final class DomainMixJob {
             b.setBounded(OffsetsInitializer.latest());
         }
         KafkaSource<RawRecord> kafka = b.build();
-        // the deserializer keeps no state and needs no open(): the readers built here use it as it is
-        DataStream<RawRecord> records = (options.get(JobOptions.ARRIVAL_ORDER) == ArrivalOrder.OFF
-                ? env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples")
-                : env.fromSource(new PauseSafeKafkaSource<>(kafka, new RawRecordDeserializer()),
-                        arrivalWatermarks(env, options), "examples"))
-                .uid("example-source");
         int parallelism = options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
                 : options.get(JobOptions.STATISTICS_PARALLELISM);
+        ArrivalOrder order = options.get(JobOptions.ARRIVAL_ORDER);
+        DataStream<RawRecord> records;
+        if (order == ArrivalOrder.OFF) {
+            records = env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples");
+        } else {
+            StartBacklog backlog = order == ArrivalOrder.PROGRESS ? startBacklog(options) : null;
+            long span = options.get(JobOptions.ARRIVAL_DRIFT_MS) * ArrivalAlignment.PROGRESS_DRIFTS_PER_BACKLOG;
+            // A bounded input needs no idleness: an empty partition finishes at once and a finished one leaves.
+            long idleMs = options.get(JobOptions.BOUNDED) ? 0 : options.get(JobOptions.ARRIVAL_IDLE_MS);
+            // the deserializer keeps no state and needs no open(): the readers built here use it as it is
+            MergingKafkaSource<RawRecord> merging = order == ArrivalOrder.PROGRESS
+                    ? MergingKafkaSource.byProgress(kafka, new RawRecordDeserializer(), backlog, span, MERGE_BUDGET_BYTES, idleMs)
+                    : MergingKafkaSource.byEventTime(kafka, new RawRecordDeserializer(), MERGE_BUDGET_BYTES, idleMs);
+            // One reader merges all partitions itself; several keep pace with each other by split alignment.
+            int readers = parallelism > 0 ? parallelism : env.getParallelism();
+            records = env.fromSource(merging, readers > 1 ? arrivalWatermarks(env, options, backlog)
+                    : WatermarkStrategy.noWatermarks(), "examples");
+        }
+        ((SingleOutputStreamOperator<RawRecord>) records).uid("example-source");
         if (parallelism > 0) {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }
@@ -240,27 +241,31 @@ public final class DomainMixJob {
     }
 
     /**
-     * The example source's pacing (README "Arrival order on replay"): the partitions' watermarks,
-     * and how often they are combined and compared. Progress mode measures the backlog here, once,
-     * so that the virtual clock of a restarted job is the same as before its failure.
+     * The start backlog of {@link ArrivalOrder#PROGRESS}, measured here, once, so that the virtual
+     * clock of a restarted job is the same as before its failure.
      */
-    static WatermarkStrategy<RawRecord> arrivalWatermarks(StreamExecutionEnvironment env, JobOptions options) {
+    static StartBacklog startBacklog(JobOptions options) {
+        Properties props = options.kafkaProperties();
+        props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
+        try (Admin admin = Admin.create(props)) {
+            return StartBacklog.measure(admin, options.get(JobOptions.TOPICS), options.topicPattern(),
+                    options.get(JobOptions.START_OFFSETS), options.groupId());
+        } catch (Exception e) {
+            throw new IllegalStateException("--arrival-order progress: cannot measure the example topics' backlog at "
+                    + options.get(JobOptions.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How several readers keep pace with each other (README "Arrival order on replay"): the
+     * partitions' watermarks, and how often they are combined and compared, so that split
+     * alignment pauses a partition that runs more than the allowed drift ahead of the slowest.
+     *
+     * @param backlog the start backlog in progress mode, null in event-time mode
+     */
+    static WatermarkStrategy<RawRecord> arrivalWatermarks(StreamExecutionEnvironment env, JobOptions options,
+                                                          StartBacklog backlog) {
         ArrivalOrder order = options.get(JobOptions.ARRIVAL_ORDER);
-        if (order == ArrivalOrder.OFF) {
-            return WatermarkStrategy.noWatermarks();
-        }
-        StartBacklog backlog = new StartBacklog(java.util.Map.of(), System.currentTimeMillis());
-        if (order == ArrivalOrder.PROGRESS) {
-            Properties props = options.kafkaProperties();
-            props.setProperty("bootstrap.servers", options.get(JobOptions.BOOTSTRAP_SERVERS));
-            try (Admin admin = Admin.create(props)) {
-                backlog = StartBacklog.measure(admin, options.get(JobOptions.TOPICS), options.topicPattern(),
-                        options.get(JobOptions.START_OFFSETS), options.groupId());
-            } catch (Exception e) {
-                throw new IllegalStateException("--arrival-order progress: cannot measure the example topics' backlog at "
-                        + options.get(JobOptions.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
-            }
-        }
         long drift = options.get(JobOptions.ARRIVAL_DRIFT_MS);
         long update = options.get(JobOptions.ARRIVAL_UPDATE_MS);
         // the readers report their watermarks when they emit them periodically: as often as the limit moves
@@ -274,7 +279,8 @@ public final class DomainMixJob {
         // leaves the group. Without it, a partition paused at its last records cannot be marked idle
         // and then never resumed (FLINK-40093), which left bounded jobs unfinished.
         Duration idle = options.get(JobOptions.BOUNDED) ? null : Duration.ofMillis(options.get(JobOptions.ARRIVAL_IDLE_MS));
-        return ArrivalAlignment.watermarks(order, backlog, Duration.ofMillis(drift), idle, Duration.ofMillis(update));
+        StartBacklog start = backlog != null ? backlog : new StartBacklog(java.util.Map.of(), System.currentTimeMillis());
+        return ArrivalAlignment.watermarks(order, start, Duration.ofMillis(drift), idle, Duration.ofMillis(update));
     }
 
     /**

@@ -74,20 +74,22 @@ public final class JobOptions implements Serializable {
                     + "0 disables discovery.");
     public static final Option<ArrivalOrder> ARRIVAL_ORDER = Option.of("arrival-order", "event-time|progress|off",
             ArrivalOrder.PROGRESS, ArrivalOrder::parse,
-            "How the source paces partitions against each other so that a backlog arrives mixed: `progress` by each "
+            "The clock by which each reader merges its partitions so that a backlog arrives mixed: `progress` by each "
                     + "partition's progress through its backlog at start, then by record timestamps (any backlog, and live "
-                    + "input), `event-time` by record timestamps only (a backlog arrives in the order it was produced, at "
-                    + "most drift/update times as fast), `off` as fetched. See \"Arrival order on replay\".");
+                    + "input), `event-time` by record timestamps only (a backlog arrives in the order it was produced), "
+                    + "`off` as fetched. See \"Arrival order on replay\".");
     public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
-            v -> atLeast(parseLong(v), 1), "How far in record time a partition may run ahead of the slowest active one. "
-                    + "`progress` spreads each partition's backlog over 400 drifts, so there it may run 1/400 of its "
-                    + "backlog ahead.");
+            v -> atLeast(parseLong(v), 1), "With several readers: how far on the clock a partition may run ahead of the "
+                    + "slowest active one. `progress` spreads each partition's backlog over 400 drifts, so there it may run "
+                    + "1/400 of its backlog ahead.");
     public static final Option<Long> ARRIVAL_IDLE_MS = Option.of("arrival-idle-ms", "ms", 5000L,
-            v -> atLeast(parseLong(v), 1), "A partition without records for this long stops holding the others back "
-                    + "(unbounded jobs; in a bounded one an empty or finished partition leaves at once).");
+            v -> atLeast(parseLong(v), 1), "A partition that lags the broker but delivers no records for this long "
+                    + "stops holding the others back (unbounded jobs; a caught-up, empty or finished partition holds "
+                    + "nothing back).");
     public static final Option<Long> ARRIVAL_UPDATE_MS = Option.of("arrival-update-ms", "ms", 10L,
-            v -> atLeast(parseLong(v), 1), "How often the readers' positions are combined and the limit moved on. "
-                    + "A backlog is read at most drift / update interval times as fast as it was produced.");
+            v -> atLeast(parseLong(v), 1), "With several readers: how often their positions are combined and the limit "
+                    + "moved on. In `event-time` a backlog is then read at most drift / update interval times as fast as "
+                    + "it was produced.");
     public static final Option<Boolean> CREATE_TOPICS = Option.of("create-topics", "boolean", true,
             JobOptions::bool, "Create the snapshot, metrics and dead-letter topics when missing "
                     + "(one partition each).");

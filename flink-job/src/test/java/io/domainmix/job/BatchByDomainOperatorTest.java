@@ -136,7 +136,7 @@ class BatchByDomainOperatorTest {
     }
 
     @Test
-    void nothingIsHeldAcrossACheckpointBarrierOrPastAWatermark() throws Exception {
+    void nothingIsHeldAcrossACheckpointBarrierOrPastTheEndOfInput() throws Exception {
         try (var h = harness(100, 60_000)) {
             h.processElement(ex("a", 1), 0);
             h.prepareSnapshotPreBarrier(1);
@@ -144,6 +144,9 @@ class BatchByDomainOperatorTest {
             assertTrue(h.snapshot(1, 1).getManagedOperatorState().isEmpty(), "no operator state to hold");
 
             h.processElement(ex("b", 2), 0);
+            h.processWatermark(new Watermark(1_000));
+            assertEquals(List.of("a:1"), batches(h), "a pacing watermark neither flushes nor goes on");
+            assertTrue(h.getOutput().stream().noneMatch(o -> o instanceof Watermark));
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             List<Object> out = new ArrayList<>(h.getOutput());
             assertTrue(out.get(out.size() - 2) instanceof StreamRecord, "the batch before the watermark");

@@ -105,13 +105,15 @@ public final class StartBacklog implements Serializable {
         return topic + "-" + partition;
     }
 
+    /** The partition's start backlog {start offset, end offset}, or null when it had none. */
+    long[] range(String topic, int partition) {
+        long[] r = ranges.get(key(topic, partition));
+        return r == null ? null : r.clone();
+    }
+
     /** The virtual time of a record inside the start backlog spread over {@code spanMs}, or {@code ownTimestamp} outside it. */
     public long timestamp(String topic, int partition, long offset, long ownTimestamp, long spanMs) {
-        long[] r = ranges.get(key(topic, partition));
-        if (r == null || offset < r[0] || offset >= r[1]) {
-            return ownTimestamp;
-        }
-        return measuredAtMs - spanMs + (long) ((double) (offset - r[0]) * spanMs / (r[1] - r[0]));
+        return (long) ArrivalClock.progress(this, spanMs).partition(topic, partition).time(offset, ownTimestamp);
     }
 
     /** Partitions with a non-empty backlog. */

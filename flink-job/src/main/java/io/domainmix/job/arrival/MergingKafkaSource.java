@@ -25,25 +25,47 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A {@link KafkaSource} whose readers suit split alignment: each reader's partitions are read by a
- * {@link PauseSafeSplitReader}, and at most one fetch waits between the fetcher thread and the task
- * (the connector's readers keep two), so that a paused partition stops soon after the pause.
- * Enumeration, splits, checkpoints and offset commits are the connector's own.
+ * A {@link KafkaSource} whose readers hand on their records merged across partitions in the order
+ * of an {@link ArrivalClock} ({@link MergingSplitReader}). Enumeration, splits, checkpoints and
+ * offset commits are the connector's own.
  */
-public final class PauseSafeKafkaSource<T>
+public final class MergingKafkaSource<T>
         implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
-    /** Fetches waiting for the task: one keeps what is emitted after a pause to about one poll. */
-    private static final int FETCHES_QUEUED = 1;
+    /** Merged batches waiting for the task, as many as the connector's readers keep. */
+    private static final int BATCHES_QUEUED = 2;
 
     private final KafkaSource<T> source;
     private final KafkaRecordDeserializationSchema<T> deserializer;
     private final Properties props;
+    private final ArrivalClock clock;
+    private final long budgetBytes;
+    private final long idleMs;
 
-    public PauseSafeKafkaSource(KafkaSource<T> source, KafkaRecordDeserializationSchema<T> deserializer) {
+    /**
+     * @param budgetBytes bytes a reader may hold in its partitions' queues together
+     * @param idleMs after this long without records a lagging partition stops holding the others back; 0 for never
+     */
+    private MergingKafkaSource(KafkaSource<T> source, KafkaRecordDeserializationSchema<T> deserializer,
+                               ArrivalClock clock, long budgetBytes, long idleMs) {
         this.source = source;
         this.deserializer = deserializer;
         this.props = KafkaSourceProperties.of(source);
+        this.clock = clock;
+        this.budgetBytes = budgetBytes;
+        this.idleMs = idleMs;
+    }
+
+    /** Merges by record timestamps ({@link ArrivalOrder#EVENT_TIME}). */
+    public static <T> MergingKafkaSource<T> byEventTime(KafkaSource<T> source, KafkaRecordDeserializationSchema<T> deserializer,
+                                                        long budgetBytes, long idleMs) {
+        return new MergingKafkaSource<>(source, deserializer, ArrivalClock.eventTime(), budgetBytes, idleMs);
+    }
+
+    /** Merges by progress through the start backlog, spread over {@code spanMs} ({@link ArrivalOrder#PROGRESS}). */
+    public static <T> MergingKafkaSource<T> byProgress(KafkaSource<T> source, KafkaRecordDeserializationSchema<T> deserializer,
+                                                       StartBacklog backlog, long spanMs, long budgetBytes, long idleMs) {
+        return new MergingKafkaSource<>(source, deserializer, ArrivalClock.progress(backlog, spanMs), budgetBytes, idleMs);
     }
 
     @Override
@@ -54,10 +76,10 @@ public final class PauseSafeKafkaSource<T>
     @Override
     public SourceReader<T, KafkaPartitionSplit> createReader(SourceReaderContext context) throws Exception {
         FutureCompletingBlockingQueue<RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>>> queue =
-                new FutureCompletingBlockingQueue<>(FETCHES_QUEUED);
+                new FutureCompletingBlockingQueue<>(BATCHES_QUEUED);
         KafkaSourceReaderMetrics metrics = new KafkaSourceReaderMetrics(context.metricGroup());
         KafkaSourceFetcherManager fetchers = new KafkaSourceFetcherManager(queue,
-                () -> new PauseSafeSplitReader(props, context, metrics), finished -> { });
+                () -> new MergingSplitReader(props, context, metrics, clock, budgetBytes, idleMs), finished -> { });
         Configuration config = new Configuration();
         props.stringPropertyNames().forEach(k -> config.setString(k, props.getProperty(k)));
         return new KafkaSourceReader<>(queue, fetchers, new KafkaRecordEmitter<>(deserializer), config, context, metrics);

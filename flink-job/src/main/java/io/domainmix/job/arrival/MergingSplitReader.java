@@ -1,0 +1,413 @@
+package io.domainmix.job.arrival;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
+import org.apache.flink.connector.kafka.source.reader.KafkaPartitionSplitReader;
+import org.apache.flink.connector.kafka.source.reader.KafkaSplitReaderConsumer;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The Kafka split reader of a paced source: it hands the reader's records on in the order of an
+ * {@link ArrivalClock}, merged across its partitions, instead of partition by partition as the
+ * consumer's fetches return them.
+ *
+ * <p>Fetches stay as large as unpaced ones. What a fetch returns waits in a queue per partition,
+ * and a record is handed on only when no partition could still deliver an earlier one: every
+ * partition that has records left on the broker (its lag) has records queued, or its next
+ * record's time is known to be later (a start backlog's position, or the last time it delivered).
+ * A partition that has caught up with the broker holds nothing back, so live input passes through
+ * as it is fetched and only a backlog is merged; one that delivers nothing for the idle time stops
+ * holding the others back. The queues share a byte budget: a partition holding its share is paused
+ * in the consumer until the merge has used its records.
+ *
+ * <p>Queued records are not yet emitted, so a checkpoint's offsets are before them and a restore
+ * reads them again. A partition finished by a bounded job is reported finished only after its
+ * queued records.
+ *
+ * <p>It is also safe for frequent pausing, which split alignment of several readers does: pausing
+ * a partition the consumer no longer holds is skipped (FLINK-39728), and an offset commit
+ * interrupted by a pause's wake-up is retried.
+ */
+final class MergingSplitReader extends KafkaPartitionSplitReader {
+    /** Records handed on in one batch at most, so that the task gets records while the rest are merged. */
+    static final int MAX_BATCH_RECORDS = 1024;
+    /** Per-record bytes counted on top of key and value: a ConsumerRecord object, its headers and queue slot. */
+    private static final int RECORD_OVERHEAD_BYTES = 120;
+    private static final int COMMIT_ATTEMPTS = 5;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ArrivalClock clock;
+    private final long budgetBytes;
+    private final long idleNanos;
+    private final Map<TopicPartition, PartitionQueue> queues = new HashMap<>();
+    private final Map<String, PartitionQueue> bySplit = new HashMap<>();
+    /** Partitions with queued records, earliest head first. */
+    private final PriorityQueue<PartitionQueue> heads = new PriorityQueue<>(PartitionQueue::compareHeads);
+    /** Partitions split alignment asked to pause (several readers keep pace with each other). */
+    private final Set<TopicPartition> pausedByAlignment = new HashSet<>();
+    /** Finished splits with nothing queued, to be reported with the next batch. */
+    private final Set<String> finishedToReport = new HashSet<>();
+    private int nextIndex;
+
+    /**
+     * @param budgetBytes bytes all queues of this reader may hold together
+     * @param idleMs after this long without records a lagging partition stops holding the others back; 0 for never
+     */
+    MergingSplitReader(Properties props, SourceReaderContext context, KafkaSourceReaderMetrics metrics,
+                       ArrivalClock clock, long budgetBytes, long idleMs) {
+        super(props, context, metrics);
+        this.consumer = KafkaSplitReaderConsumer.of(this);
+        this.clock = clock;
+        this.budgetBytes = budgetBytes;
+        this.idleNanos = idleMs * 1_000_000L;
+    }
+
+    @Override
+    public RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetch() throws IOException {
+        MergedRecords out = merge();
+        if (out.isEmpty()) {
+            // nothing can be handed on without more records: poll (blocks until a fetch returns)
+            take(super.fetch());
+            out = merge();
+        }
+        applyPauses();
+        return out;
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<KafkaPartitionSplit> change) {
+        super.handleSplitsChanges(change);
+        long now = System.nanoTime();
+        for (KafkaPartitionSplit s : change.splits()) {
+            TopicPartition tp = s.getTopicPartition();
+            PartitionQueue q = new PartitionQueue(tp, s.splitId(), nextIndex++,
+                    clock.partition(tp.topic(), tp.partition()), s.getStartingOffset(), now);
+            queues.put(tp, q);
+            bySplit.put(q.splitId, q);
+        }
+    }
+
+    /** Moves a fetch's records into the partitions' queues and notes the partitions it finished. */
+    private void take(RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetched) {
+        long now = System.nanoTime();
+        String split;
+        while ((split = fetched.nextSplit()) != null) {
+            PartitionQueue q = bySplit.get(split);
+            ConsumerRecord<byte[], byte[]> r;
+            while ((r = fetched.nextRecordFromSplit()) != null) {
+                boolean wasEmpty = q.isEmpty();
+                q.add(r, now);
+                if (wasEmpty) {
+                    heads.add(q);
+                }
+            }
+        }
+        for (String s : fetched.finishedSplits()) {
+            PartitionQueue q = bySplit.get(s);
+            if (q == null || q.isEmpty()) {
+                forget(s);
+                finishedToReport.add(s);
+            } else {
+                q.finished = true;
+            }
+        }
+        fetched.recycle();
+    }
+
+    /** Hands on queued records in clock order for as long as no partition could still deliver an earlier one. */
+    private MergedRecords merge() {
+        MergedRecords out = new MergedRecords(finishedToReport);
+        long now = System.nanoTime();
+        double boundTime = Double.POSITIVE_INFINITY;
+        long boundRank = Long.MAX_VALUE;
+        for (PartitionQueue q : queues.values()) {
+            if (q.isEmpty() && holdsBack(q, now)) {
+                if (q.compareNextTo(boundTime, boundRank) < 0) {
+                    boundTime = q.nextTimeBound();
+                    boundRank = q.nextRankBound();
+                }
+            }
+        }
+        while (out.size() < MAX_BATCH_RECORDS && !heads.isEmpty()) {
+            PartitionQueue q = heads.peek();
+            if (q.compareHeadTo(boundTime, boundRank) >= 0) {
+                break;
+            }
+            heads.poll();
+            PartitionQueue next = heads.peek();
+            do {
+                out.add(q.splitId, q.poll());
+            } while (!q.isEmpty() && out.size() < MAX_BATCH_RECORDS && q.compareHeadTo(boundTime, boundRank) < 0
+                    && (next == null || PartitionQueue.compareHeads(q, next) < 0));
+            if (!q.isEmpty()) {
+                heads.add(q);
+            } else if (q.finished) {
+                forget(q.splitId);
+                out.finished(q.splitId);
+            } else if (holdsBack(q, now) && q.compareNextTo(boundTime, boundRank) < 0) {
+                boundTime = q.nextTimeBound();
+                boundRank = q.nextRankBound();
+            }
+        }
+        finishedToReport.removeAll(out.finishedSplits());
+        return out;
+    }
+
+    /**
+     * Whether an empty partition may still deliver records earlier than those queued: it has not
+     * finished, has records left on the broker (or its lag is not known yet), and has not been
+     * silent for the idle time.
+     */
+    private boolean holdsBack(PartitionQueue q, long now) {
+        if (q.finished) {
+            return false;
+        }
+        OptionalLong lag;
+        try {
+            lag = consumer.currentLag(q.tp);
+        } catch (IllegalStateException e) {
+            return false; // no longer assigned: finished and unassigned by the fetch that read its end
+        }
+        if (lag.isPresent() && lag.getAsLong() == 0) {
+            q.lastActiveNanos = now;
+            return false;
+        }
+        return idleNanos == 0 || now - q.lastActiveNanos < idleNanos;
+    }
+
+    private void forget(String splitId) {
+        PartitionQueue q = bySplit.remove(splitId);
+        if (q != null) {
+            queues.remove(q.tp);
+            pausedByAlignment.remove(q.tp);
+        }
+    }
+
+    /** Pauses the partitions that hold their share of the budget or that alignment holds; resumes the others. */
+    private void applyPauses() {
+        long share = budgetBytes / Math.max(1, queues.size());
+        Set<TopicPartition> assigned = consumer.assignment();
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (PartitionQueue q : queues.values()) {
+            boolean paused = q.bytes >= share || pausedByAlignment.contains(q.tp);
+            if (paused != q.paused && assigned.contains(q.tp)) {
+                q.paused = paused;
+                (paused ? pause : resume).add(q.tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    @Override
+    public void pauseOrResumeSplits(Collection<KafkaPartitionSplit> toPause, Collection<KafkaPartitionSplit> toResume) {
+        for (KafkaPartitionSplit s : toResume) {
+            pausedByAlignment.remove(s.getTopicPartition());
+        }
+        for (KafkaPartitionSplit s : toPause) {
+            if (queues.containsKey(s.getTopicPartition())) {
+                pausedByAlignment.add(s.getTopicPartition());
+            }
+        }
+        applyPauses();
+    }
+
+    /**
+     * Every pause or resume request wakes the consumer so that a waiting poll returns; a wake-up
+     * that arrives while the fetcher commits offsets interrupts the commit instead (the consumer
+     * throws at its next blocking call). With alignment pausing partitions every few milliseconds
+     * this happens within seconds, so the commit is retried: the wake-up is consumed by the throw.
+     */
+    @Override
+    public void notifyCheckpointComplete(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                super.notifyCheckpointComplete(offsets, callback);
+                return;
+            } catch (WakeupException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One partition's fetched records not yet handed on, and where its next record falls on the clock. */
+    static final class PartitionQueue {
+        final TopicPartition tp;
+        final String splitId;
+        /** Breaks ties between partitions, in the order they were assigned. */
+        final int index;
+        final ArrivalClock.Partition clock;
+        final ArrayDeque<ConsumerRecord<byte[], byte[]>> records = new ArrayDeque<>();
+        long bytes;
+        boolean finished;
+        boolean paused;
+        long lastActiveNanos;
+        /** Offset of the next record to arrive (a sentinel below 0 until the first record when the split starts at a named position). */
+        long nextOffset;
+        /** Time and rank of the head record; the rank counts the records of equal time before it. */
+        double headTime;
+        long headRank;
+        /** Time and rank of the last record handed on or taken, which the next one does not precede. */
+        double lastTime = Double.NEGATIVE_INFINITY;
+        long lastRank = -1;
+        boolean seen;
+
+        PartitionQueue(TopicPartition tp, String splitId, int index, ArrivalClock.Partition clock, long startingOffset,
+                       long now) {
+            this.tp = tp;
+            this.splitId = splitId;
+            this.index = index;
+            this.clock = clock;
+            this.nextOffset = startingOffset;
+            this.lastActiveNanos = now;
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty();
+        }
+
+        void add(ConsumerRecord<byte[], byte[]> r, long now) {
+            if (records.isEmpty()) {
+                setHead(r);
+            }
+            records.addLast(r);
+            bytes += r.serializedKeySize() + Math.max(0, r.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+            nextOffset = r.offset() + 1;
+            lastActiveNanos = now;
+        }
+
+        ConsumerRecord<byte[], byte[]> poll() {
+            ConsumerRecord<byte[], byte[]> r = records.pollFirst();
+            bytes -= r.serializedKeySize() + Math.max(0, r.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+            lastTime = headTime;
+            lastRank = headRank;
+            seen = true;
+            ConsumerRecord<byte[], byte[]> next = records.peekFirst();
+            if (next != null) {
+                setHead(next);
+            }
+            return r;
+        }
+
+        private void setHead(ConsumerRecord<byte[], byte[]> r) {
+            headTime = clock.time(r.offset(), r.timestamp());
+            headRank = headTime == lastTime ? lastRank + 1 : 0;
+        }
+
+        /** A lower bound of the time of the next record to arrive while the queue is empty. */
+        double nextTimeBound() {
+            if (nextOffset >= 0 && clock.inBacklog(nextOffset)) {
+                return clock.time(nextOffset, 0);
+            }
+            return seen ? lastTime : Double.NEGATIVE_INFINITY;
+        }
+
+        long nextRankBound() {
+            return nextOffset >= 0 && clock.inBacklog(nextOffset) ? 0 : lastRank + 1;
+        }
+
+        int compareHeadTo(double time, long rank) {
+            int c = Double.compare(headTime, time);
+            return c != 0 ? c : Long.compare(headRank, rank);
+        }
+
+        int compareNextTo(double time, long rank) {
+            int c = Double.compare(nextTimeBound(), time);
+            return c != 0 ? c : Long.compare(nextRankBound(), rank);
+        }
+
+        static int compareHeads(PartitionQueue a, PartitionQueue b) {
+            int c = Double.compare(a.headTime, b.headTime);
+            if (c == 0) {
+                c = Long.compare(a.headRank, b.headRank);
+            }
+            return c != 0 ? c : Integer.compare(a.index, b.index);
+        }
+    }
+
+    /** A batch of merged records: runs of one split each, in the order they are handed on. */
+    static final class MergedRecords implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
+        private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private final List<String> runSplits = new ArrayList<>();
+        /** Where each run ends in {@link #records} (exclusive). */
+        private int[] runEnds = new int[16];
+        private final Set<String> finished;
+        private int run = -1;
+        private int position;
+
+        MergedRecords(Set<String> finished) {
+            this.finished = new HashSet<>(finished);
+        }
+
+        void add(String splitId, ConsumerRecord<byte[], byte[]> r) {
+            int last = runSplits.size() - 1;
+            if (last < 0 || !runSplits.get(last).equals(splitId)) {
+                runSplits.add(splitId);
+                last++;
+                if (last == runEnds.length) {
+                    runEnds = java.util.Arrays.copyOf(runEnds, 2 * last);
+                }
+            }
+            records.add(r);
+            runEnds[last] = records.size();
+        }
+
+        void finished(String splitId) {
+            finished.add(splitId);
+        }
+
+        int size() {
+            return records.size();
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty() && finished.isEmpty();
+        }
+
+        @Override
+        public String nextSplit() {
+            if (run + 1 >= runSplits.size()) {
+                return null;
+            }
+            run++;
+            return runSplits.get(run);
+        }
+
+        @Override
+        public ConsumerRecord<byte[], byte[]> nextRecordFromSplit() {
+            return run >= 0 && position < runEnds[run] ? records.get(position++) : null;
+        }
+
+        @Override
+        public Set<String> finishedSplits() {
+            return finished;
+        }
+    }
+}
