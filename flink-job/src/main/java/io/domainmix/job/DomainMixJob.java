@@ -220,6 +220,13 @@ public final class DomainMixJob {
         if (order == ArrivalOrder.OFF) {
             records = env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples");
         } else {
+            // An exchange sends a channel's buffer when it is full or after the buffer timeout (100 ms
+            // by default). The trainer reads one reader's buffer, then another's, so at a few thousand
+            // examples a second it would see each reader's domains in blocks of hundreds; and a
+            // backlog read at full speed passes the trainer within such a timeout, before the
+            // statistics' summaries (FGLS's λ) come back to it.
+            env.setBufferTimeout(Math.min(env.getBufferTimeout() < 0 ? Long.MAX_VALUE : env.getBufferTimeout(),
+                    ALIGNED_BUFFER_TIMEOUT_MS));
             StartBacklog backlog = order == ArrivalOrder.PROGRESS ? startBacklog(options) : null;
             long span = options.get(JobOptions.ARRIVAL_DRIFT_MS) * ArrivalAlignment.PROGRESS_DRIFTS_PER_BACKLOG;
             // A bounded input needs no idleness: an empty partition finishes at once and a finished one leaves.
@@ -270,11 +277,6 @@ public final class DomainMixJob {
         long update = options.get(JobOptions.ARRIVAL_UPDATE_MS);
         // the readers report their watermarks when they emit them periodically: as often as the limit moves
         env.getConfig().setAutoWatermarkInterval(Math.min(env.getConfig().getAutoWatermarkInterval(), update));
-        // An exchange sends a channel's buffer when it is full or after the buffer timeout (100 ms by
-        // default); the trainer reads one upstream subtask's buffer, then another's, so at a few
-        // thousand examples a second it would see each subtask's domains in blocks of hundreds.
-        env.setBufferTimeout(Math.min(env.getBufferTimeout() < 0 ? Long.MAX_VALUE : env.getBufferTimeout(),
-                ALIGNED_BUFFER_TIMEOUT_MS));
         // A bounded input needs no idleness: an empty partition finishes at once and a finished one
         // leaves the group. Without it, a partition paused at its last records cannot be marked idle
         // and then never resumed (FLINK-40093), which left bounded jobs unfinished.

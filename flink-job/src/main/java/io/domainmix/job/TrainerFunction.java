@@ -251,7 +251,7 @@ public final class TrainerFunction extends KeyedProcessFunction<String, TrainerI
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
-        t.applyPendingWeights(); // the input's last summaries may have come back to back
+        t.finishInput(); // the input's last summaries may come after its last arrival
         progress.snapshotStep = t.step();
         progress.metricsStep = t.step();
         ModelSnapshot last = t.snapshot(runId, ++progress.version, now);

@@ -214,7 +214,7 @@ public final class Simulator {
                 trainer.onDomainStats(stats[k].summary(specs.get(k).name()));
             }
         }
-        trainer.applyPendingWeights();
+        trainer.finishInput();
         double[] theta = trainer.averagedTheta().clone();
         double error = Double.NaN;
         double cosine = Double.NaN;

@@ -565,6 +565,18 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The end of a bounded input, before the final snapshot: FGLS solved on the final summaries
+     * and the weights recomputed. FGLS is otherwise re-solved as the arrivals grow, and the last
+     * summaries of a backlog read at full speed can reach the trainer after its last arrival.
+     */
+    public void finishInput() {
+        if (settings.fglsEnabled()) {
+            solveFgls();
+        }
+        recomputeWeights();
+    }
+
     /** Recomputes π, λ and p from the latest statistics (also called when a domain appears). */
     public void recomputeWeights() {
         s.weightsAt = s.arrivals;
