@@ -226,13 +226,18 @@ class ArrivalOrderITCase {
     @Test
     void backlogProducedInterleavedArrivesMixedByEventTime() throws Exception {
         for (int r = 0; r < RUNS; r++) {
-            String prefix = TestKafka.unique("mix-a");
-            TestKafka.createTopics(1, topics(prefix));
-            send(prefix, interleaved(r + 1), 0, PRODUCED_PER_SECOND);
-            String run = TestKafka.unique("mix-a");
-            check("(a) interleaved backlog, event-time, run " + (r + 1),
-                    replay(prefix, run, 1, "--arrival-order", "event-time"), 4 * PER_DOMAIN);
+            replayInterleaved("(a) interleaved backlog, event-time, run " + (r + 1), 1, r + 1, 1, "--arrival-order", "event-time");
         }
+    }
+
+    /** Produces the seed's examples interleaved, stamped at {@link #PRODUCED_PER_SECOND}, and checks their replay. */
+    private static void replayInterleaved(String what, int partitionsPerTopic, long seed, int readers, String... options)
+            throws Exception {
+        String prefix = TestKafka.unique("mix-i");
+        TestKafka.createTopics(partitionsPerTopic, topics(prefix));
+        send(prefix, interleaved(seed), 0, PRODUCED_PER_SECOND);
+        String run = TestKafka.unique("mix-i");
+        check(what, replay(prefix, run, readers, options), 4 * PER_DOMAIN);
     }
 
     @Test
@@ -262,13 +267,8 @@ class ArrivalOrderITCase {
     @Test
     void severalReadersKeepABacklogMixed() throws Exception {
         for (int r = 0; r < RUNS; r++) {
-            String prefix = TestKafka.unique("mix-d");
-            TestKafka.createTopics(2, topics(prefix));
-            send(prefix, interleaved(r + 7), 0, PRODUCED_PER_SECOND);
-            String run = TestKafka.unique("mix-d");
-            check("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time, run " + (r + 1),
-                    replay(prefix, run, 2, "--arrival-order", "event-time", "--arrival-drift-ms", TWO_READER_DRIFT_MS),
-                    4 * PER_DOMAIN);
+            replayInterleaved("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time, run " + (r + 1), 2, r + 7, 2,
+                    "--arrival-order", "event-time", "--arrival-drift-ms", TWO_READER_DRIFT_MS);
         }
     }
 
