@@ -49,7 +49,7 @@ class StatefulRuleRestoreTest {
                 want.onDomainStats(in.stats);
             }
         }
-        want.applyPendingWeights();
+        want.finishInput(); // as the job does at the end of its input
         int cut = inputs.size() / 2;
         OperatorSubtaskState checkpoint;
         try (var h = harness(settings)) {

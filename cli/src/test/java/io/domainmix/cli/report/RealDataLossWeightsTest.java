@@ -95,7 +95,7 @@ class RealDataLossWeightsTest {
             }
         }
         stats.forEach((d, s) -> trainer.onDomainStats(s.summary(d)));
-        trainer.applyPendingWeights();
+        trainer.finishInput();
 
         DomainRows rows = new DomainRows(training);
         ReferenceFit ref = LinearReferenceFit.fit(rows, true);

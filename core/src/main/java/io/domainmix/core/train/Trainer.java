@@ -571,10 +571,14 @@ public final class Trainer {
      * summaries of a backlog read at full speed can reach the trainer after its last arrival.
      */
     public void finishInput() {
-        if (settings.fglsEnabled()) {
+        long solvedAt = s.fglsSolvedAt;
+        if (settings.fglsEnabled() && solvedAt != s.arrivals) {
             solveFgls();
         }
-        recomputeWeights();
+        // only on something new: a stateful rule (groupdro, exp3) takes a step with every recomputation
+        if (s.weightsPending || s.fglsSolvedAt != solvedAt) {
+            recomputeWeights();
+        }
     }
 
     /** Recomputes π, λ and p from the latest statistics (also called when a domain appears). */
