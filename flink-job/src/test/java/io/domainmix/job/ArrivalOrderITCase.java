@@ -291,6 +291,38 @@ class ArrivalOrderITCase {
         }
     }
 
+    /**
+     * Backlogs of very different sizes over two readers: in progress mode a small backlog's
+     * records lie far apart on the clock, so alignment, which judges a partition by the last record
+     * it emitted, can pause a large backlog's partition whose next record comes first. A paused
+     * partition must not hold back its reader's merge, or the replay never finishes (it did not,
+     * with these sizes, before the merge let paused partitions go).
+     */
+    @Test
+    void backlogsOfVeryDifferentSizesFinishWithExactCounts() throws Exception {
+        int[] sizes = {38, 3_300, 40, 3_300, 40, 30, 30, 300, 300, 300, 300};
+        String prefix = TestKafka.unique("mix-f");
+        String[] names = new String[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            names[i] = prefix + ".s" + i;
+        }
+        TestKafka.createTopics(1, names);
+        List<List<Example>> source = domains(13);
+        Map<String, Long> produced = new TreeMap<>();
+        for (int i = 0; i < sizes.length; i++) {
+            List<Example> topic = new ArrayList<>();
+            for (Example e : source.get(i % source.size()).subList(0, sizes[i])) {
+                topic.add(new Example("s" + i, e.x, e.y));
+            }
+            send(prefix, topic, 0);
+            produced.put("s" + i, (long) sizes[i]);
+        }
+        String run = replay(prefix, TestKafka.unique("mix-f"), 2, "--arrival-order", "progress");
+        Map<String, Long> counts = new TreeMap<>();
+        ArrivalRecorder.arrivals(run).forEach(d -> counts.merge(d, 1L, Long::sum));
+        assertEquals(produced, counts, "examples of each domain at the trainer");
+    }
+
     @Test
     void liveInputArrivesMixed() throws Exception {
         String prefix = TestKafka.unique("mix-c");

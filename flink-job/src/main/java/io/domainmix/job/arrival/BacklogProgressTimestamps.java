@@ -7,7 +7,9 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
 /**
  * Stamps a record with its partition's progress through the start backlog ({@link ArrivalOrder#PROGRESS}),
- * for the alignment of several readers; the same clock as the readers' merge ({@link ArrivalClock}).
+ * for the alignment of several readers: on the clock of the readers' merge ({@link ArrivalClock}),
+ * the time just before the partition's next record, so that a partition's watermark tells when
+ * its next record comes.
  */
 public final class BacklogProgressTimestamps implements SerializableTimestampAssigner<RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -28,6 +30,13 @@ public final class BacklogProgressTimestamps implements SerializableTimestampAss
         }
         ArrivalClock.Partition p = partitions.computeIfAbsent(r.topic, t -> new HashMap<>())
                 .computeIfAbsent(r.partition, k -> clock.partition(r.topic, k));
-        return (long) p.time(r.offset, r.timestamp);
+        if (!p.inBacklog(r.offset)) {
+            return r.timestamp;
+        }
+        // just before the partition's next record: alignment judges a partition by its watermark,
+        // and a watermark that stops at the last record would leave a sparse partition (a small
+        // backlog over the same span) looking far behind while its next record lies after others';
+        // the readers' merges would then wait for partitions that alignment keeps paused
+        return (long) Math.ceil(p.time(r.offset + 1, r.timestamp)) - 1;
     }
 }

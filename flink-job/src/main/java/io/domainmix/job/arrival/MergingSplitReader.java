@@ -54,6 +54,11 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** Per-record bytes counted on top of key and value: a ConsumerRecord object, its headers and queue slot. */
     private static final int RECORD_OVERHEAD_BYTES = 120;
     private static final int COMMIT_ATTEMPTS = 5;
+    /**
+     * Longest a partition paused by split alignment holds back its reader's merge (see {@link
+     * #holdsBack}): long enough for a reader that starts late, or a loaded machine, not to set it off.
+     */
+    static final long MAX_HOLD_WHILE_ALIGNED_NANOS = 5_000_000_000L;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ArrivalClock clock;
@@ -64,7 +69,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** Partitions with queued records, earliest head first. */
     private final PriorityQueue<PartitionQueue> heads = new PriorityQueue<>(PartitionQueue::compareHeads);
     /** Partitions split alignment asked to pause (several readers keep pace with each other). */
-    private final Set<TopicPartition> pausedByAlignment = new HashSet<>();
+    private final Map<TopicPartition, Long> pausedByAlignment = new HashMap<>();
     /** Finished splits with nothing queued, to be reported with the next batch. */
     private final Set<String> finishedToReport = new HashSet<>();
     private int nextIndex;
@@ -182,6 +187,15 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         if (q.finished) {
             return false;
         }
+        Long pausedAt = pausedByAlignment.get(q.tp);
+        if (pausedAt != null && now - pausedAt > MAX_HOLD_WHILE_ALIGNED_NANOS) {
+            // Alignment judges a partition by the last record it emitted, the merge by the next one.
+            // In progress mode watermarks tell the next record's time, so the partition with the
+            // earliest next record is never paused; with record timestamps a sparse partition can
+            // hold the alignment's minimum while its next record lies after the paused one's, and
+            // waiting would never end. Then the paused partition stops holding the others back.
+            return false;
+        }
         OptionalLong lag;
         try {
             lag = consumer.currentLag(q.tp);
@@ -210,7 +224,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         for (PartitionQueue q : queues.values()) {
-            boolean paused = q.bytes >= share || pausedByAlignment.contains(q.tp);
+            boolean paused = q.bytes >= share || pausedByAlignment.containsKey(q.tp);
             if (paused != q.paused && assigned.contains(q.tp)) {
                 q.paused = paused;
                 (paused ? pause : resume).add(q.tp);
@@ -229,9 +243,10 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         for (KafkaPartitionSplit s : toResume) {
             pausedByAlignment.remove(s.getTopicPartition());
         }
+        long now = System.nanoTime();
         for (KafkaPartitionSplit s : toPause) {
             if (queues.containsKey(s.getTopicPartition())) {
-                pausedByAlignment.add(s.getTopicPartition());
+                pausedByAlignment.putIfAbsent(s.getTopicPartition(), now);
             }
         }
         applyPauses();
