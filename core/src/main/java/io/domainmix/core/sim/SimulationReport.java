@@ -92,7 +92,8 @@ public final class SimulationReport {
         public Double heldOutLoss;
         /**
          * Mean over domains of the loss on held-out examples with noisy labels, as a user's own
-         * held-out rows would be: the objective the training loss estimates.
+         * held-out rows would be: the objective the training loss estimates (for an experiment
+         * with a change point, the noise in force at its start).
          */
         public Double heldOutLossNoisy;
         /** Measured mean ‖w∇ℓ‖² per slot over the last tenth of the steps. */
