@@ -87,7 +87,8 @@ class SimulateCommandTest {
         assertEquals("erma", erma.get("lossWeights").asText());
         assertEquals("va", erma.get("sampling").asText());
         assertEquals("corrected", erma.get("mode").asText());
-        for (String f : new String[] {"error", "errorSd", "cosineDistance", "heldOutLoss", "gradientNoise", "predictedGradientNoise"}) {
+        for (String f : new String[] {"error", "errorSd", "cosineDistance", "heldOutLoss", "heldOutLossNoisy", "gradientNoise",
+                "predictedGradientNoise"}) {
             assertTrue(erma.get(f).isNumber(), f);
         }
         assertEquals(2, erma.get("finalLossWeights").size());

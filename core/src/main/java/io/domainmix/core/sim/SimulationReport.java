@@ -90,6 +90,12 @@ public final class SimulationReport {
         public Double cosineDistance;
         /** Mean over domains of the loss on held-out examples with noise-free labels. */
         public Double heldOutLoss;
+        /**
+         * Mean over domains of the loss on held-out examples with noisy labels, as a user's own
+         * held-out rows would be: the objective the training loss estimates (for an experiment
+         * with a change point, the noise in force at its start).
+         */
+        public Double heldOutLossNoisy;
         /** Measured mean ‖w∇ℓ‖² per slot over the last tenth of the steps. */
         public Double gradientNoise;
         /** N(p) of ALGORITHMS.md §3 for the final weights and statistics. */

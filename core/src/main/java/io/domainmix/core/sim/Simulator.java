@@ -38,6 +38,7 @@ public final class Simulator {
         public final double error;
         public final double cosineDistance;
         public final double heldOutLoss;
+        public final double heldOutLossNoisy;
         public final double gradientNoise;
         public final double predictedGradientNoise;
         public final double predictedProportionalNoise;
@@ -53,7 +54,7 @@ public final class Simulator {
         public long healthEvents;
 
         Run(PolicySpec policy, long seed, double[] averagedTheta, double error, double cosineDistance, double heldOutLoss,
-            double gradientNoise, double predictedGradientNoise, double predictedProportionalNoise,
+            double heldOutLossNoisy, double gradientNoise, double predictedGradientNoise, double predictedProportionalNoise,
             double[] lossWeights, double[] samplingProbabilities, long steps, double fractionUsed, double meanUses) {
             this.fractionUsed = fractionUsed;
             this.meanUses = meanUses;
@@ -63,6 +64,7 @@ public final class Simulator {
             this.error = error;
             this.cosineDistance = cosineDistance;
             this.heldOutLoss = heldOutLoss;
+            this.heldOutLossNoisy = heldOutLossNoisy;
             this.gradientNoise = gradientNoise;
             this.predictedGradientNoise = predictedGradientNoise;
             this.predictedProportionalNoise = predictedProportionalNoise;
@@ -223,10 +225,11 @@ public final class Simulator {
             error = distance(theta, trueTheta);
             cosine = cosineDistance(theta, trueTheta);
         }
-        double heldOut = heldOutLoss(experiment, truth, seed, s.heldOutPerDomain, model, theta);
+        double heldOut = heldOutLoss(experiment, truth, seed, s.heldOutPerDomain, false, model, theta);
+        double heldOutNoisy = heldOutLoss(experiment, truth, seed, s.heldOutNoisyPerDomain, true, model, theta);
         double[] lambda = inExperimentOrder(experiment, trainer.domains(), trainer.lossWeights());
         double[] p = inExperimentOrder(experiment, trainer.domains(), trainer.samplingProbabilities());
-        Run run = new Run(policy, seed, theta, error, cosine, heldOut, trainer.windowGradientNoise(),
+        Run run = new Run(policy, seed, theta, error, cosine, heldOut, heldOutNoisy, trainer.windowGradientNoise(),
                 trainer.predictedGradientNoise(), trainer.predictedProportionalNoise(), lambda, p, trainer.step(),
                 trainer.fractionOfExamplesUsed(), trainer.meanUsesOfUsedExamples());
         run.adaptation = watch == null ? null : watch.result();
@@ -440,6 +443,7 @@ public final class Simulator {
             pr.errorSd = orNull(sd(runs, x -> x.error));
             pr.cosineDistance = orNull(mean(runs, x -> x.cosineDistance));
             pr.heldOutLoss = orNull(mean(runs, x -> x.heldOutLoss));
+            pr.heldOutLossNoisy = orNull(mean(runs, x -> x.heldOutLossNoisy));
             pr.gradientNoise = orNull(mean(runs, x -> x.gradientNoise));
             pr.predictedGradientNoise = orNull(mean(runs, x -> x.predictedGradientNoise));
             pr.predictedProportionalNoise = orNull(mean(runs, x -> x.predictedProportionalNoise));
@@ -533,12 +537,13 @@ public final class Simulator {
         return w;
     }
 
-    static double heldOutLoss(Experiment experiment, GroundTruth truth, long seed, int perDomain, Model model, double[] theta) {
+    static double heldOutLoss(Experiment experiment, GroundTruth truth, long seed, int perDomain, boolean noisy,
+                              Model model, double[] theta) {
         if (perDomain <= 0) {
             return Double.NaN;
         }
         double sum = 0;
-        List<List<Example>> sets = experiment.heldOut(truth, seed, perDomain);
+        List<List<Example>> sets = experiment.heldOut(truth, seed, perDomain, noisy);
         for (List<Example> set : sets) {
             double l = 0;
             for (Example e : set) {
