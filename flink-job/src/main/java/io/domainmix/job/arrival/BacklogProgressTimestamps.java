@@ -28,8 +28,17 @@ public final class BacklogProgressTimestamps implements SerializableTimestampAss
         if (partitions == null) {
             partitions = new HashMap<>();
         }
-        ArrivalClock.Partition p = partitions.computeIfAbsent(r.topic, t -> new HashMap<>())
-                .computeIfAbsent(r.partition, k -> clock.partition(r.topic, k));
+        // get before put: a lambda reading the record would be allocated for every record
+        Map<Integer, ArrivalClock.Partition> ofTopic = partitions.get(r.topic);
+        if (ofTopic == null) {
+            ofTopic = new HashMap<>();
+            partitions.put(r.topic, ofTopic);
+        }
+        ArrivalClock.Partition p = ofTopic.get(r.partition);
+        if (p == null) {
+            p = clock.partition(r.topic, r.partition);
+            ofTopic.put(r.partition, p);
+        }
         if (!p.inBacklog(r.offset)) {
             return r.timestamp;
         }

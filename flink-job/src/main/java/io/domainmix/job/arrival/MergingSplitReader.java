@@ -146,11 +146,9 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         double boundTime = Double.POSITIVE_INFINITY;
         long boundRank = Long.MAX_VALUE;
         for (PartitionQueue q : queues.values()) {
-            if (q.isEmpty() && holdsBack(q, now)) {
-                if (q.compareNextTo(boundTime, boundRank) < 0) {
-                    boundTime = q.nextTimeBound();
-                    boundRank = q.nextRankBound();
-                }
+            if (q.isEmpty() && holdsBack(q, now) && q.compareNextTo(boundTime, boundRank) < 0) {
+                boundTime = q.nextTimeBound();
+                boundRank = q.nextRankBound();
             }
         }
         while (out.size() < MAX_BATCH_RECORDS && !heads.isEmpty()) {

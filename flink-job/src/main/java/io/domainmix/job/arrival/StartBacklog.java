@@ -111,11 +111,6 @@ public final class StartBacklog implements Serializable {
         return r == null ? null : r.clone();
     }
 
-    /** The virtual time of a record inside the start backlog spread over {@code spanMs}, or {@code ownTimestamp} outside it. */
-    public long timestamp(String topic, int partition, long offset, long ownTimestamp, long spanMs) {
-        return (long) ArrivalClock.progress(this, spanMs).partition(topic, partition).time(offset, ownTimestamp);
-    }
-
     /** Partitions with a non-empty backlog. */
     public int partitions() {
         return ranges.size();
