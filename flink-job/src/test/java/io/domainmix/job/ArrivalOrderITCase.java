@@ -50,10 +50,12 @@ class ArrivalOrderITCase {
      */
     static final double PRODUCED_PER_SECOND = 2_000;
     /**
-     * Two readers holding partitions of all domains each mix at the source; the trainer takes both
-     * readers' output a network buffer at a time (32 KB, about 600 examples at d = 2 while a backlog
-     * is read), so how far one reader runs ahead shows there: at the default 100 ms one run of three
-     * had 0.88 of its windows within; 20 ms is 10 examples a partition at 2,000 examples/s.
+     * Two readers each holding some of the domains (the records are keyed by domain, so a topic's
+     * records are all in one of its two partitions); the trainer takes both readers' output a
+     * network buffer at a time (32 KB, about 600 examples at d = 2 while a backlog is read), so how
+     * far one reader runs ahead shows there: at the default 100 ms, with the readers starting
+     * together, runs on a loaded machine had 0.94, 0.91 and 0.84 of their windows within; 20 ms is
+     * 10 examples a partition at 2,000 examples/s.
      */
     static final String TWO_READER_DRIFT_MS = "20";
 
@@ -280,13 +282,10 @@ class ArrivalOrderITCase {
     /**
      * Two readers whose partitions hold different domains (one partition a topic): each reader
      * merges its own partitions, and split alignment keeps the readers within the drift of each
-     * other once both have reported to it. The replay must finish with exact counts.
-     *
-     * <p>The mix is printed, not asserted: alignment compares only the readers that have reported,
-     * so a reader that starts a second or two after the other finds it up to a quarter of the
-     * backlog or more ahead (one reader's two domains alone for several windows, then the other's).
-     * Measured 0.94–1.00 of the windows within in ten runs of this class alone, and 0.56 and 0.69
-     * in runs of the full suite on a loaded machine.
+     * other. Alignment compares only the readers that have reported a watermark, so the readers
+     * must start together: before the source held its partitions back until every reader had
+     * registered, a reader that started a second late found the other a quarter of the backlog
+     * ahead (0.56 and 0.69 of the windows within in two full-suite runs on a loaded machine).
      */
     @Test
     void readersHoldingDifferentDomainsKeepPace() throws Exception {
@@ -298,7 +297,7 @@ class ArrivalOrderITCase {
             }
             String run = TestKafka.unique("mix-e");
             check("(e) domain-by-domain backlog, one partition a topic, 2 readers, progress, run " + (r + 1),
-                    replay(prefix, run, 2, "--arrival-order", "progress"), 4 * PER_DOMAIN, 0.0);
+                    replay(prefix, run, 2, "--arrival-order", "progress"), 4 * PER_DOMAIN);
         }
     }
 

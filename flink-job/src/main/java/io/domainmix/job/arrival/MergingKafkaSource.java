@@ -26,8 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A {@link KafkaSource} whose readers hand on their records merged across partitions in the order
- * of an {@link ArrivalClock} ({@link MergingSplitReader}). Enumeration, splits, checkpoints and
- * offset commits are the connector's own.
+ * of an {@link ArrivalClock} ({@link MergingSplitReader}), and whose readers start together
+ * ({@link StartTogetherEnumerator}). Enumeration, splits, checkpoints and offset commits are the
+ * connector's own.
  */
 public final class MergingKafkaSource<T>
         implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
@@ -87,14 +88,14 @@ public final class MergingKafkaSource<T>
 
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> createEnumerator(
-            SplitEnumeratorContext<KafkaPartitionSplit> context) {
-        return source.createEnumerator(context);
+            SplitEnumeratorContext<KafkaPartitionSplit> context) throws Exception {
+        return StartTogetherEnumerator.wrap(context, source::createEnumerator);
     }
 
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaSourceEnumState state) throws Exception {
-        return source.restoreEnumerator(context, state);
+        return StartTogetherEnumerator.wrap(context, gated -> source.restoreEnumerator(gated, state));
     }
 
     @Override
