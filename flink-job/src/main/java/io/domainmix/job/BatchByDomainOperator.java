@@ -47,18 +47,29 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
 
     private final int maxExamples;
     private final long lingerMs;
+    /** Whether to send the trainer its batches from here (not when the decoders send them, numbered). */
+    private final boolean inArrivalOrder;
 
     private transient Map<String, List<Example>> pending;
     private transient List<Example> pendingInArrivalOrder;
     private transient boolean lingerTimerSet;
 
     public BatchByDomainOperator(int maxExamples, long lingerMs) {
+        this(maxExamples, lingerMs, true);
+    }
+
+    /**
+     * @param inArrivalOrder whether to emit {@link #IN_ARRIVAL_ORDER} (false when the decoders send
+     *     the trainer its examples themselves, see {@link ParseChunksFunction})
+     */
+    public BatchByDomainOperator(int maxExamples, long lingerMs, boolean inArrivalOrder) {
         if (maxExamples < 1 || lingerMs < 1) {
             throw new IllegalArgumentException("a batch holds at least 1 example and lingers at least 1 ms; got "
                     + maxExamples + " and " + lingerMs);
         }
         this.maxExamples = maxExamples;
         this.lingerMs = lingerMs;
+        this.inArrivalOrder = inArrivalOrder;
     }
 
     @Override
@@ -71,7 +82,7 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
     @Override
     public void processElement(StreamRecord<Example> record) {
         Example e = record.getValue();
-        if (DomainStatistics.squaredSizeIsFinite(e)) {
+        if (inArrivalOrder && DomainStatistics.squaredSizeIsFinite(e)) {
             pendingInArrivalOrder.add(e);
             if (pendingInArrivalOrder.size() >= maxExamples) {
                 emitInArrivalOrder();

@@ -28,6 +28,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -152,18 +154,35 @@ public final class DomainMixJob {
         String runId = options.get(JobOptions.RUN_ID);
         int parallelism = options.get(JobOptions.STATISTICS_PARALLELISM);
 
-        SingleOutputStreamOperator<Example> examples = records
-                .process(new ParseExamplesFunction(options.exampleSchema(), options.get(JobOptions.TOPIC_PREFIX), runId))
-                .name("validate").uid("validate")
-                .setParallelism(records.getParallelism()); // chained to the source
+        int decoders = decoders(options, records);
+        // One paced reader hands its records on in sequence; decoded by several subtasks, they are put
+        // back in that sequence before the trainer. Otherwise each source subtask decodes its own.
+        boolean resequence = options.get(JobOptions.ARRIVAL_ORDER) != ArrivalOrder.OFF
+                && records.getParallelism() == 1 && decoders > 1;
+        SingleOutputStreamOperator<Example> examples;
+        if (resequence) {
+            examples = records
+                    .transform("sequence", TypeInformation.of(RawChunk.class),
+                            new SequenceChunksOperator(options.get(JobOptions.EXCHANGE_BATCH), options.get(JobOptions.EXCHANGE_LINGER_MS)))
+                    .uid("sequence-chunks").setParallelism(1) // chained to the source
+                    .rebalance()
+                    .process(new ParseChunksFunction(options.exampleSchema(), options.get(JobOptions.TOPIC_PREFIX), runId))
+                    .name("validate").uid("validate").setParallelism(decoders);
+        } else {
+            examples = records
+                    .process(new ParseExamplesFunction(options.exampleSchema(), options.get(JobOptions.TOPIC_PREFIX), runId))
+                    .name("validate").uid("validate")
+                    .setParallelism(records.getParallelism()); // chained to the source
+        }
         examples.getSideOutput(ParseExamplesFunction.REJECTED)
                 .sinkTo(sinks.deadLetters()).name("dead-letter sink").uid("dead-letter-sink");
 
         SingleOutputStreamOperator<ExampleBatch> batches = examples
                 .transform("batch by domain", TypeInformation.of(ExampleBatch.class),
-                        new BatchByDomainOperator(options.get(JobOptions.EXCHANGE_BATCH), options.get(JobOptions.EXCHANGE_LINGER_MS)))
+                        new BatchByDomainOperator(options.get(JobOptions.EXCHANGE_BATCH), options.get(JobOptions.EXCHANGE_LINGER_MS),
+                                !resequence))
                 .uid("batch-by-domain")
-                .setParallelism(records.getParallelism()); // chained to validation
+                .setParallelism(examples.getParallelism()); // chained to validation
 
         SingleOutputStreamOperator<TrainerInput> summaries = batches
                 .keyBy(new ByDomain())
@@ -173,10 +192,21 @@ public final class DomainMixJob {
         if (parallelism > 0) {
             summaries.setParallelism(parallelism);
         }
-        DataStream<TrainerInput> toTrainer = batches.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER).union(summaries);
+        KeyedStream<TrainerInput, String> toTrainer;
+        if (resequence) {
+            SingleOutputStreamOperator<TrainerInput> inSequence = examples.getSideOutput(ParseChunksFunction.IN_SEQUENCE)
+                    .keyBy(new SequencedByRun(runId))
+                    .connect(summaries.keyBy(new ByRun(runId)))
+                    .process(new ResequenceFunction())
+                    .setParallelism(1)
+                    .name("resequence").uid("resequence");
+            // the same key as the trainer's, on one subtask: chained to it, no further exchange
+            toTrainer = DataStreamUtils.reinterpretAsKeyedStream(inSequence, new ByRun(runId));
+        } else {
+            toTrainer = batches.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER).union(summaries).keyBy(new ByRun(runId));
+        }
 
         SingleOutputStreamOperator<PublishedSnapshot> snapshots = toTrainer
-                .keyBy(new ByRun(runId))
                 .process(new TrainerFunction(settings, runId, options.get(JobOptions.SNAPSHOT_EVERY),
                         options.get(JobOptions.SNAPSHOT_INTERVAL_MS), options.get(JobOptions.METRICS_EVERY)))
                 .setParallelism(1)
@@ -213,9 +243,12 @@ public final class DomainMixJob {
             b.setBounded(OffsetsInitializer.latest());
         }
         KafkaSource<RawRecord> kafka = b.build();
-        int parallelism = options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
-                : options.get(JobOptions.STATISTICS_PARALLELISM);
         ArrivalOrder order = options.get(JobOptions.ARRIVAL_ORDER);
+        // paced: --arrival-readers readers (one by default, whose records are decoded in parallel and
+        // put back in its order before the trainer); unpaced: a reader per decoding subtask
+        int parallelism = order != ArrivalOrder.OFF ? options.get(JobOptions.ARRIVAL_READERS)
+                : options.get(JobOptions.SOURCE_PARALLELISM) > 0 ? options.get(JobOptions.SOURCE_PARALLELISM)
+                : options.get(JobOptions.STATISTICS_PARALLELISM);
         DataStream<RawRecord> records;
         if (order == ArrivalOrder.OFF) {
             records = env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "examples");
@@ -245,6 +278,20 @@ public final class DomainMixJob {
             ((SingleOutputStreamOperator<RawRecord>) records).setParallelism(parallelism);
         }
         return records;
+    }
+
+    /**
+     * How many subtasks decode and validate the examples: {@code --source-parallelism}, else the
+     * statistics', else the job's. With one paced reader they take its records in numbered chunks.
+     */
+    static int decoders(JobOptions options, DataStream<RawRecord> records) {
+        if (options.get(JobOptions.SOURCE_PARALLELISM) > 0) {
+            return options.get(JobOptions.SOURCE_PARALLELISM);
+        }
+        if (options.get(JobOptions.STATISTICS_PARALLELISM) > 0) {
+            return options.get(JobOptions.STATISTICS_PARALLELISM);
+        }
+        return records.getExecutionEnvironment().getParallelism();
     }
 
     /**
@@ -356,6 +403,21 @@ public final class DomainMixJob {
     }
 
     /** Keys everything of a run to the run's one trainer. */
+    /** The run's one key, for the decoders' numbered batches. */
+    static final class SequencedByRun implements KeySelector<SequencedBatch, String> {
+        private static final long serialVersionUID = 1L;
+        private final String runId;
+
+        SequencedByRun(String runId) {
+            this.runId = runId;
+        }
+
+        @Override
+        public String getKey(SequencedBatch in) {
+            return runId;
+        }
+    }
+
     public static final class ByRun implements KeySelector<TrainerInput, String> {
         private static final long serialVersionUID = 1L;
         private final String runId;

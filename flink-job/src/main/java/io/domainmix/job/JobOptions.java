@@ -78,6 +78,12 @@ public final class JobOptions implements Serializable {
                     + "partition's progress through its backlog at start, then by record timestamps (any backlog, and live "
                     + "input), `event-time` by record timestamps only (a backlog arrives in the order it was produced), "
                     + "`off` as fetched. See \"Arrival order on replay\".");
+    public static final Option<Integer> ARRIVAL_READERS = Option.of("arrival-readers", "int", 1,
+            v -> atLeast(parseInt(v), 1), "Kafka readers of a paced example source. One reader merges every partition "
+                    + "and hands the records on in numbered chunks to `--source-parallelism` decoders, whose examples are "
+                    + "put back in the reader's order before the trainer. Several readers each merge their own partitions "
+                    + "and keep pace with each other by split alignment within `--arrival-drift-ms` (for a source one "
+                    + "reader cannot keep up with).");
     public static final Option<Long> ARRIVAL_DRIFT_MS = Option.of("arrival-drift-ms", "ms", 100L,
             v -> atLeast(parseLong(v), 1), "With several readers: how far on the clock a partition may run ahead of the "
                     + "slowest active one. `progress` spreads each partition's backlog over 400 drifts, so there it may run "
@@ -243,18 +249,18 @@ public final class JobOptions implements Serializable {
             s -> s, "Flink job name.");
     public static final Option<Integer> STATISTICS_PARALLELISM = Option.of("statistics-parallelism", "int", 0,
             "(job default)", v -> atLeast(parseInt(v), 0),
-            "Parallelism of the source, validation and per-domain statistics (the trainer always runs once per run).");
+            "Parallelism of decoding, validation and per-domain statistics (the trainer always runs once per run).");
     public static final Option<Integer> SOURCE_PARALLELISM = Option.of("source-parallelism", "int", 0,
             "(statistics parallelism)", v -> atLeast(parseInt(v), 0),
-            "Parallelism of the Kafka source and validation. Parallel readers are paced together by `--arrival-order` "
-                    + "(with `off` each reads at its own pace, and one reader keeps a backlog better mixed).");
+            "Parallelism of decoding and validation. With `--arrival-order off` also the number of Kafka readers, each "
+                    + "decoding its own records; paced, the readers are `--arrival-readers`.");
     public static final Option<Long> SEED = Option.of("seed", "long", 1L, JobOptions::parseLong,
             "Seed of θ₀ and of the trainer's sampling.");
 
     /** Every option, in documentation order. */
     public static final List<Option<?>> ALL = withRuleParameters(
             BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, TOPIC_PREFIX, START_OFFSETS, BOUNDED, KAFKA_PROPERTY, GROUP_ID,
-            PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
+            PARTITION_DISCOVERY_MS, ARRIVAL_ORDER, ARRIVAL_READERS, ARRIVAL_DRIFT_MS, ARRIVAL_IDLE_MS, ARRIVAL_UPDATE_MS,
             CREATE_TOPICS, SNAPSHOT_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPIC, MAX_RECORD_BYTES,
             MODEL, DIM, HIDDEN, ACTIVATION, MLP_OUTPUT, INTERCEPT,
             LOSS_WEIGHTS, SAMPLING, IMPORTANCE, EPSILON, KAPPA, BETA, STATS_WINDOW, ERMA_REFERENCE, MAX_STALENESS_STEPS, MIN_EXAMPLES,

@@ -271,38 +271,57 @@ class ArrivalOrderITCase {
                 replay(prefix, run, 1, "--arrival-order", "progress"), 4 * PER_DOMAIN);
     }
 
+    /**
+     * Several decoders behind the one reader (the default): each topic's records are in one of its
+     * two partitions (keyed by domain), the reader merges all of them, and the examples decoded by
+     * two subtasks are put back in the reader's order before the trainer.
+     */
+    @Test
+    void severalDecodersKeepABacklogMixed() throws Exception {
+        for (int r = 0; r < RUNS; r++) {
+            replayInterleaved("(d) interleaved backlog, 2 partitions a topic, 2 decoders, event-time, run " + (r + 1), 2, r + 7, 2,
+                    "--arrival-order", "event-time");
+        }
+    }
+
+    /** As (d) with two readers that keep pace with each other by split alignment ({@code --arrival-readers 2}). */
     @Test
     void severalReadersKeepABacklogMixed() throws Exception {
         for (int r = 0; r < RUNS; r++) {
-            replayInterleaved("(d) interleaved backlog, 2 partitions a topic, 2 readers, event-time, run " + (r + 1), 2, r + 7, 2,
-                    "--arrival-order", "event-time", "--arrival-drift-ms", TWO_READER_DRIFT_MS);
+            replayInterleaved("(d2) interleaved backlog, 2 partitions a topic, 2 aligned readers, event-time, run " + (r + 1), 2,
+                    r + 7, 2, "--arrival-order", "event-time", "--arrival-readers", "2", "--arrival-drift-ms", TWO_READER_DRIFT_MS);
         }
     }
 
     /**
-     * Two readers whose partitions hold different domains (one partition a topic): each reader
-     * merges its own partitions, and split alignment keeps the readers within the drift of each
-     * other. Alignment compares only the readers that have reported a watermark, so the readers
-     * must start together: before the source held its partitions back until every reader had
-     * registered, a reader that started a second late found the other a quarter of the backlog
-     * ahead (0.56 and 0.69 of the windows within in two full-suite runs on a loaded machine).
+     * A backlog loaded domain by domain, one partition a topic, decoded by two subtasks (e), and
+     * read by two readers each holding different domains (e2): each merges its own partitions, and
+     * split alignment keeps them within the drift of each other. Alignment compares only the
+     * readers that have reported a watermark, so the readers must start together: before the
+     * source held its partitions back until every reader had registered, a reader that started a
+     * second late found the other a quarter of the backlog ahead (0.56 and 0.69 of the windows
+     * within in two full-suite runs on a loaded machine).
      */
     @Test
     void readersHoldingDifferentDomainsKeepPace() throws Exception {
         for (int r = 0; r < RUNS; r++) {
-            String prefix = TestKafka.unique("mix-e");
-            TestKafka.createTopics(1, topics(prefix));
-            for (List<Example> domain : domains(r + 5)) {
-                send(prefix, domain, 0);
+            for (int readers = 1; readers <= 2; readers++) {
+                String prefix = TestKafka.unique("mix-e");
+                TestKafka.createTopics(1, topics(prefix));
+                for (List<Example> domain : domains(r + 5)) {
+                    send(prefix, domain, 0);
+                }
+                String run = TestKafka.unique("mix-e");
+                check(readers == 1 ? "(e) domain-by-domain backlog, one partition a topic, 2 decoders, progress, run " + (r + 1)
+                                : "(e2) as (e), 2 aligned readers, run " + (r + 1),
+                        replay(prefix, run, 2, "--arrival-order", "progress", "--arrival-readers", String.valueOf(readers)),
+                        4 * PER_DOMAIN);
             }
-            String run = TestKafka.unique("mix-e");
-            check("(e) domain-by-domain backlog, one partition a topic, 2 readers, progress, run " + (r + 1),
-                    replay(prefix, run, 2, "--arrival-order", "progress"), 4 * PER_DOMAIN);
         }
     }
 
     /**
-     * Backlogs of very different sizes over two readers: in progress mode a small backlog's
+     * Backlogs of very different sizes, over one reader and over two aligned readers: in progress mode a small backlog's
      * records lie far apart on the clock, so alignment, which judges a partition by the last record
      * it emitted, can pause a large backlog's partition whose next record comes first. A paused
      * partition must not hold back its reader's merge, or the replay never finishes (it did not,
@@ -327,10 +346,13 @@ class ArrivalOrderITCase {
             send(prefix, topic, 0);
             produced.put("s" + i, (long) sizes[i]);
         }
-        String run = replay(prefix, TestKafka.unique("mix-f"), 2, "--arrival-order", "progress");
-        Map<String, Long> counts = new TreeMap<>();
-        ArrivalRecorder.arrivals(run).forEach(d -> counts.merge(d, 1L, Long::sum));
-        assertEquals(produced, counts, "examples of each domain at the trainer");
+        for (int readers = 1; readers <= 2; readers++) {
+            String run = replay(prefix, TestKafka.unique("mix-f"), 2, "--arrival-order", "progress",
+                    "--arrival-readers", String.valueOf(readers));
+            Map<String, Long> counts = new TreeMap<>();
+            ArrivalRecorder.arrivals(run).forEach(d -> counts.merge(d, 1L, Long::sum));
+            assertEquals(produced, counts, "examples of each domain at the trainer, readers: " + readers);
+        }
     }
 
     @Test
