@@ -48,7 +48,16 @@ import org.apache.kafka.clients.admin.Admin;
  * </pre>
  *
  * The trainer takes the examples from the batching operator, not through the statistics, so that
- * it sees them in the order the source paced them into (see {@link BatchByDomainOperator}).
+ * it sees them in the order the source paced them into (see {@link BatchByDomainOperator}). With
+ * one paced reader and several decoders the reader numbers its records in chunks
+ * ({@link SequenceChunksOperator}), the decoders send the trainer each chunk's examples
+ * ({@link ParseChunksFunction}), and {@link ResequenceFunction}, chained to the trainer, puts them
+ * back in the reader's order:
+ *
+ * <pre>
+ * example topics ─▶ one reader ─▶ numbered chunks ─rebalance─▶ validate (n subtasks) ─▶ batching ─▶ statistics
+ *                                                                 └─ each chunk's examples ─▶ resequence ─▶ trainer
+ * </pre>
  *
  * {@link #build} wires the operators between any sources and sinks (tests pass their own);
  * {@link #buildKafka} and {@link #main} plug in Kafka. Options: {@link JobOptions}.
