@@ -76,8 +76,9 @@ final class JobRuns {
                 "--bounded",
                 "--checkpoint-interval-ms", "1000",
                 "--statistics-parallelism", "2",
-                // one reader interleaves the per-domain topics of a replayed backlog as they were produced
-                "--source-parallelism", "1"));
+                // two decoders behind the one paced reader: the trainer gets the reader's order back
+                // (ResequenceFunction), so every job test runs through the resequencing
+                "--source-parallelism", "2"));
         args.addAll(List.of(more));
         return args;
     }
