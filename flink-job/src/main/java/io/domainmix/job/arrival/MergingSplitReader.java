@@ -52,7 +52,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** Records handed on in one batch at most, so that the task gets records while the rest are merged. */
     static final int MAX_BATCH_RECORDS = 1024;
     /** Per-record bytes counted on top of key and value: a ConsumerRecord object, its headers and queue slot. */
-    private static final int RECORD_OVERHEAD_BYTES = 120;
+    static final int RECORD_OVERHEAD_BYTES = 120;
     private static final int COMMIT_ATTEMPTS = 5;
     /**
      * Longest a partition paused by split alignment holds back its reader's merge (see {@link
@@ -213,6 +213,15 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
             queues.remove(q.tp);
             pausedByAlignment.remove(q.tp);
         }
+    }
+
+    /** Bytes of records queued in all partitions, as counted against the budget. */
+    long queuedBytes() {
+        long sum = 0;
+        for (PartitionQueue q : queues.values()) {
+            sum += q.bytes;
+        }
+        return sum;
     }
 
     /** Pauses the partitions that hold their share of the budget or that alignment holds; resumes the others. */
