@@ -96,10 +96,11 @@ class DomainMixJobE2ECase {
     @Order(1)
     void trainsToTheQualityOfTheMiniClusterRun() throws Exception {
         long perDomain = QUALITY_PER_DOMAIN;
-        // One reader replays the backlog in the order it was produced, as in the ITCase.
+        // One reader replays the backlog in the order it was produced, as in the ITCase; two
+        // decoders, whose examples reach the trainer in the reader's order again.
         JobArguments job = JobArguments.of(broker.bootstrapServers(), "quality", "e2e-quality",
                 "--dim", Integer.toString(DIMENSION), "--bounded", "--statistics-parallelism", "2",
-                "--source-parallelism", "1", "--checkpoint-interval-ms", "2000");
+                "--source-parallelism", "2", "--checkpoint-interval-ms", "2000");
         Map<String, Long> produced;
         GroundTruth truth;
         try (SyntheticFeed feed = feed("quality", 0, perDomain)) {
@@ -215,10 +216,11 @@ class DomainMixJobE2ECase {
         long total = 20_000;
         JobArguments job = JobArguments.of(broker.bootstrapServers(), "replay", "e2e-replay",
                 "--dim", Integer.toString(DIMENSION), "--bounded", "--statistics-parallelism", "2",
-                "--checkpoint-interval-ms", "1000", "--arrival-order", "event-time");
+                "--checkpoint-interval-ms", "1000", "--arrival-order", "event-time", "--arrival-readers", "2");
         Map<String, Long> produced = produceBacklog("replay", total);
-        // two readers (the source takes the statistics parallelism) keep pace by event-time split alignment,
-        // which reads the backlog at most ten times as fast as it was stamped, so the restart lands mid-replay
+        // two readers keep pace by event-time split alignment, which reads the backlog at most ten times
+        // as fast as it was stamped, so the restart lands mid-replay (one reader, the default, reads it
+        // at full speed, within a checkpoint interval or two); and paused splits must resume after it
         String jobId = submit(job);
         long consumedBeforeRestart = stopTheBrokerAfterProgress(job, jobId, Duration.ofSeconds(5));
         assertTrue(consumedBeforeRestart < total, "the restart should come mid-replay: " + consumedBeforeRestart);
@@ -281,10 +283,10 @@ class DomainMixJobE2ECase {
     @Order(4)
     void survivesTheLossOfTheTaskManagerRunningTheTrainer() throws Exception {
         long perDomain = FAILOVER_PER_DOMAIN;
-        // One reader, as in the quality check: after the restart it replays from the checkpoint
-        // in the order the examples were produced.
+        // One reader and two decoders, as in the quality check: after the restart it replays from
+        // the checkpoint in the order the examples were produced, numbered on from the checkpoint.
         JobArguments job = JobArguments.of(broker.bootstrapServers(), "failover", "e2e-failover",
-                "--dim", Integer.toString(DIMENSION), "--statistics-parallelism", "2", "--source-parallelism", "1",
+                "--dim", Integer.toString(DIMENSION), "--statistics-parallelism", "2", "--source-parallelism", "2",
                 "--checkpoint-interval-ms", "1000");
         int killed = -1;
         try (SyntheticFeed feed = feed("failover", 3000, perDomain)) {
