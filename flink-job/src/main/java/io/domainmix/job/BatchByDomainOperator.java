@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -38,21 +34,18 @@ import org.apache.flink.util.OutputTag;
  * short, a watermark every few hundred examples of a partition. Runs chained to validation, on the
  * same thread.
  */
-public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleBatch>
-        implements OneInputStreamOperator<Example, ExampleBatch>, BoundedOneInput, ProcessingTimeCallback {
+public final class BatchByDomainOperator extends LingeringBatchOperator<Example, ExampleBatch> {
     private static final long serialVersionUID = 1L;
 
     /** Batches of consecutive arrivals of any domains, in arrival order: the trainer's examples. */
     public static final OutputTag<TrainerInput> IN_ARRIVAL_ORDER = new OutputTag<>("in-arrival-order") {};
 
     private final int maxExamples;
-    private final long lingerMs;
     /** Whether to send the trainer its batches from here (not when the decoders send them, numbered). */
     private final boolean inArrivalOrder;
 
     private transient Map<String, List<Example>> pending;
     private transient List<Example> pendingInArrivalOrder;
-    private transient boolean lingerTimerSet;
 
     public BatchByDomainOperator(int maxExamples, long lingerMs) {
         this(maxExamples, lingerMs, true);
@@ -63,12 +56,12 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
      *     the trainer its examples themselves, see {@link ParseChunksFunction})
      */
     public BatchByDomainOperator(int maxExamples, long lingerMs, boolean inArrivalOrder) {
+        super(lingerMs);
         if (maxExamples < 1 || lingerMs < 1) {
             throw new IllegalArgumentException("a batch holds at least 1 example and lingers at least 1 ms; got "
                     + maxExamples + " and " + lingerMs);
         }
         this.maxExamples = maxExamples;
-        this.lingerMs = lingerMs;
         this.inArrivalOrder = inArrivalOrder;
     }
 
@@ -101,17 +94,7 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
         if (batch.size() >= maxExamples) {
             emit(e.domain, batch);
         }
-        if (!lingerTimerSet) {
-            // one timer for whatever is pending; a flush of nothing costs a map walk
-            lingerTimerSet = true;
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + lingerMs, this);
-        }
-    }
-
-    @Override
-    public void onProcessingTime(long time) {
-        lingerTimerSet = false;
-        flush();
+        lingerFromNow(); // a flush of nothing costs a map walk
     }
 
     @Override
@@ -123,23 +106,7 @@ public final class BatchByDomainOperator extends AbstractStreamOperator<ExampleB
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void endInput() {
-        flush();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() {
+    void flush() {
         if (!pendingInArrivalOrder.isEmpty()) {
             emitInArrivalOrder();
         }

@@ -7,12 +7,8 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 
 /**
  * Numbers the example source's records in the order its one reader merged them, in chunks of
@@ -25,24 +21,21 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
  * unaligned checkpoints, chunks in flight are restored with their numbers and the numbering must
  * go on after them.
  */
-public final class SequenceChunksOperator extends AbstractStreamOperator<RawChunk>
-        implements OneInputStreamOperator<RawRecord, RawChunk>, BoundedOneInput, ProcessingTimeCallback {
+public final class SequenceChunksOperator extends LingeringBatchOperator<RawRecord, RawChunk> {
     private static final long serialVersionUID = 1L;
 
     private final int maxRecords;
-    private final long lingerMs;
     private transient List<RawRecord> pending;
     private transient long nextSeq;
-    private transient boolean lingerTimerSet;
     private transient ListState<Long> nextSeqState;
 
     public SequenceChunksOperator(int maxRecords, long lingerMs) {
+        super(lingerMs);
         if (maxRecords < 1 || lingerMs < 1) {
             throw new IllegalArgumentException("a chunk holds at least 1 record and lingers at least 1 ms; got "
                     + maxRecords + " and " + lingerMs);
         }
         this.maxRecords = maxRecords;
-        this.lingerMs = lingerMs;
     }
 
     @Override
@@ -60,16 +53,9 @@ public final class SequenceChunksOperator extends AbstractStreamOperator<RawChun
         pending.add(record.getValue());
         if (pending.size() >= maxRecords) {
             flush();
-        } else if (!lingerTimerSet) {
-            lingerTimerSet = true;
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + lingerMs, this);
+        } else {
+            lingerFromNow();
         }
-    }
-
-    @Override
-    public void onProcessingTime(long time) {
-        lingerTimerSet = false;
-        flush();
     }
 
     @Override
@@ -79,29 +65,13 @@ public final class SequenceChunksOperator extends AbstractStreamOperator<RawChun
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         nextSeqState.update(List.of(nextSeq));
     }
 
     @Override
-    public void endInput() {
-        flush();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() {
+    void flush() {
         if (!pending.isEmpty()) {
             output.collect(new StreamRecord<>(new RawChunk(nextSeq++, pending.toArray(new RawRecord[0]))));
             pending.clear();
