@@ -72,7 +72,7 @@ public final class ResequenceFunction extends KeyedCoProcessFunction<String, Seq
         out.collect(summary);
     }
 
-    /** Chunks waiting for an earlier one (for tests and the heap bound). */
+    /** Chunks waiting for an earlier one. */
     int waiting() {
         return waiting.size();
     }

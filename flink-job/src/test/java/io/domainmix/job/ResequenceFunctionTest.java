@@ -18,8 +18,12 @@ class ResequenceFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, SequencedBatch, TrainerInput, TrainerInput> harness()
             throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new ResequenceFunction()),
-                b -> RUN, in -> RUN, Types.STRING);
+        return harness(new ResequenceFunction());
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, SequencedBatch, TrainerInput, TrainerInput> harness(
+            ResequenceFunction f) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(f), b -> RUN, in -> RUN, Types.STRING);
     }
 
     /** Chunk {@code seq} with one example whose label is the chunk number, or none. */
@@ -41,16 +45,19 @@ class ResequenceFunctionTest {
 
     @Test
     void batchesLeaveInTheReadersOrderAndSummariesAtOnce() throws Exception {
-        try (var h = harness()) {
+        ResequenceFunction f = new ResequenceFunction();
+        try (var h = harness(f)) {
             h.open();
             h.processElement1(chunk(1, false));
             h.processElement1(chunk(3, false));
+            assertEquals(2, f.waiting(), "1 and 3 wait");
             h.processElement2(new StreamRecord<>(TrainerInput.of(new io.domainmix.core.stats.DomainStats())));
             assertEquals(List.of("s"), out(h), "a summary does not wait; chunks 1 and 3 wait for 0");
             h.processElement1(chunk(0, false));
             assertEquals(List.of("s", "0", "1"), out(h), "0 lets 1 go; 3 waits for 2");
             h.processElement1(chunk(2, true)); // no valid example in chunk 2: nothing sent, 3 goes on
             assertEquals(List.of("s", "0", "1", "3"), out(h));
+            assertEquals(0, f.waiting(), "nothing is left waiting once the gap is filled");
         }
     }
 

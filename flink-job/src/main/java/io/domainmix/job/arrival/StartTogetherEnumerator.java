@@ -82,11 +82,6 @@ final class StartTogetherEnumerator<S extends SourceSplit, C> implements SplitEn
         }
     }
 
-    /** Whether every reader has registered and the wrapped enumerator may assign splits. */
-    boolean open() {
-        return context.open;
-    }
-
     @Override
     public C snapshotState(long checkpointId) throws Exception {
         return enumerator.snapshotState(checkpointId);
