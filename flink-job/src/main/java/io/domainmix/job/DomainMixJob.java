@@ -78,7 +78,7 @@ public final class DomainMixJob {
     static final long MERGE_BUDGET_BYTES = 8L * 1024 * 1024;
 
     /** Longest an exchange holds a partly filled buffer when partitions are paced. */
-    static final long ALIGNED_BUFFER_TIMEOUT_MS = 5;
+    static final long PACED_BUFFER_TIMEOUT_MS = 5;
 
     private DomainMixJob() {}
 
@@ -204,15 +204,15 @@ public final class DomainMixJob {
         KeyedStream<TrainerInput, String> toTrainer;
         if (resequence) {
             SingleOutputStreamOperator<TrainerInput> inSequence = examples.getSideOutput(ParseChunksFunction.IN_SEQUENCE)
-                    .keyBy(new SequencedByRun(runId))
-                    .connect(summaries.keyBy(new ByRun(runId)))
+                    .keyBy(new ByRun<SequencedBatch>(runId))
+                    .connect(summaries.keyBy(new ByRun<TrainerInput>(runId)))
                     .process(new ResequenceFunction())
                     .setParallelism(1)
                     .name("resequence").uid("resequence");
             // the same key as the trainer's, on one subtask: chained to it, no further exchange
-            toTrainer = DataStreamUtils.reinterpretAsKeyedStream(inSequence, new ByRun(runId));
+            toTrainer = DataStreamUtils.reinterpretAsKeyedStream(inSequence, new ByRun<TrainerInput>(runId));
         } else {
-            toTrainer = batches.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER).union(summaries).keyBy(new ByRun(runId));
+            toTrainer = batches.getSideOutput(BatchByDomainOperator.IN_ARRIVAL_ORDER).union(summaries).keyBy(new ByRun<TrainerInput>(runId));
         }
 
         SingleOutputStreamOperator<PublishedSnapshot> snapshots = toTrainer
@@ -268,7 +268,7 @@ public final class DomainMixJob {
             // backlog read at full speed passes the trainer within such a timeout, before the
             // statistics' summaries (FGLS's λ) come back to it.
             env.setBufferTimeout(Math.min(env.getBufferTimeout() < 0 ? Long.MAX_VALUE : env.getBufferTimeout(),
-                    ALIGNED_BUFFER_TIMEOUT_MS));
+                    PACED_BUFFER_TIMEOUT_MS));
             StartBacklog backlog = order == ArrivalOrder.PROGRESS ? startBacklog(options) : null;
             long span = options.get(JobOptions.ARRIVAL_DRIFT_MS) * ArrivalAlignment.PROGRESS_DRIFTS_PER_BACKLOG;
             // A bounded input needs no idleness: an empty partition finishes at once and a finished one leaves.
@@ -411,23 +411,8 @@ public final class DomainMixJob {
         }
     }
 
-    /** Keys everything of a run to the run's one trainer. */
-    /** The run's one key, for the decoders' numbered batches. */
-    static final class SequencedByRun implements KeySelector<SequencedBatch, String> {
-        private static final long serialVersionUID = 1L;
-        private final String runId;
-
-        SequencedByRun(String runId) {
-            this.runId = runId;
-        }
-
-        @Override
-        public String getKey(SequencedBatch in) {
-            return runId;
-        }
-    }
-
-    public static final class ByRun implements KeySelector<TrainerInput, String> {
+    /** Keys everything of a run to the run's one trainer: its inputs, and the decoders' numbered batches. */
+    public static final class ByRun<T> implements KeySelector<T, String> {
         private static final long serialVersionUID = 1L;
         private final String runId;
 
@@ -436,7 +421,7 @@ public final class DomainMixJob {
         }
 
         @Override
-        public String getKey(TrainerInput in) {
+        public String getKey(T in) {
             return runId;
         }
     }

@@ -156,7 +156,7 @@ class ArrivalOrderITCase {
         createOutputTopics(options, run);
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
-        t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
+        t.toTrainer().keyBy(new DomainMixJob.ByRun<>(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
         t.examples().sinkTo(new ArrivalRecorder.AtSource(run + "-source")).setParallelism(sourceParallelism);
         JobClient job = env.executeAsync(options.jobName());
         try {
@@ -385,7 +385,7 @@ class ArrivalOrderITCase {
         createOutputTopics(options, run);
         StreamExecutionEnvironment env = environment();
         DomainMixJob.Topology t = DomainMixJob.buildKafka(env, options);
-        t.toTrainer().keyBy(new DomainMixJob.ByRun(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
+        t.toTrainer().keyBy(new DomainMixJob.ByRun<>(run)).sinkTo(new ArrivalRecorder(run)).setParallelism(1);
         t.examples().sinkTo(new ArrivalRecorder.AtSource(run + "-source")).setParallelism(1);
         JobClient job = env.executeAsync(options.jobName());
         try {

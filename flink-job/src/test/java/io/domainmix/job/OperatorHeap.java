@@ -64,7 +64,7 @@ final class OperatorHeap {
              var trainer = new KeyedOneInputStreamOperatorTestHarness<>(
                      new KeyedProcessOperator<>(new TrainerFunction(settings, RUN, options.get(JobOptions.SNAPSHOT_EVERY),
                              options.get(JobOptions.SNAPSHOT_INTERVAL_MS), options.get(JobOptions.METRICS_EVERY))),
-                     new DomainMixJob.ByRun(RUN), Types.STRING, trainerMetrics.environment("trainer"));
+                     new DomainMixJob.ByRun<>(RUN), Types.STRING, trainerMetrics.environment("trainer"));
              var statistics = new KeyedOneInputStreamOperatorTestHarness<>(
                      new KeyedProcessOperator<>(new DomainStatisticsFunction(settings, options.get(JobOptions.STATS_EVERY),
                              options.get(JobOptions.STATS_INTERVAL_MS))),

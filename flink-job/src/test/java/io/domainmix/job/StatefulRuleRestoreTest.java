@@ -84,7 +84,7 @@ class StatefulRuleRestoreTest {
             TrainerSettings settings) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TrainerFunction(settings, RUN, 1000, 1000)),
-                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0);
+                new DomainMixJob.ByRun<>(RUN), Types.STRING, 128, 1, 0);
     }
 
     /** One example an element, and each domain's statistics summary after every 250 of its examples. */

@@ -43,7 +43,7 @@ class TrainerFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, TrainerInput, PublishedSnapshot> unopened() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TrainerFunction(settings(), RUN, 1000, 500)),
-                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0);
+                new DomainMixJob.ByRun<>(RUN), Types.STRING, 128, 1, 0);
     }
 
     /**
@@ -200,7 +200,7 @@ class TrainerFunctionTest {
         List<TrainerInput> inputs = inputs(2000);
         TrainerFunction f = new TrainerFunction(settings(), RUN, 1000, 500);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
-                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+                new DomainMixJob.ByRun<>(RUN), Types.STRING, 128, 1, 0)) {
             h.open();
             for (TrainerInput in : inputs) {
                 h.processElement(in, 0);
@@ -231,7 +231,7 @@ class TrainerFunctionTest {
         List<TrainerInput> inputs = inputs(2600);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TrainerFunction(settings(), RUN, 1000, 5_000, 500)),
-                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+                new DomainMixJob.ByRun<>(RUN), Types.STRING, 128, 1, 0)) {
             h.setProcessingTime(10_000);
             h.open();
             int next = 0;

@@ -38,7 +38,7 @@ class TrainerHealthEventsTest {
         // metrics only every 10^9 steps: any record before the end is one that carries events
         TrainerFunction f = new TrainerFunction(s, RUN, 1_000_000_000L, 1_000_000_000L);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
-                new DomainMixJob.ByRun(RUN), Types.STRING, 128, 1, 0)) {
+                new DomainMixJob.ByRun<>(RUN), Types.STRING, 128, 1, 0)) {
             h.open();
             for (int i = 0; i < 8_000; i++) {
                 int k = i < 6_000 ? i % 2 : 0; // d2 stops after 3,000 of its examples
