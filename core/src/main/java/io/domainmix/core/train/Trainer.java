@@ -572,7 +572,10 @@ public final class Trainer {
      */
     public void finishInput() {
         long solvedAt = s.fglsSolvedAt;
-        if (settings.fglsEnabled() && solvedAt != s.arrivals) {
+        // pending weights mean summaries came after the last recomputation: a solve at the last
+        // arrival may have rested on the first of them alone (a backlog read faster than its
+        // summaries come back), so it is solved again on all of them
+        if (settings.fglsEnabled() && (solvedAt != s.arrivals || s.weightsPending)) {
             solveFgls();
         }
         // only on something new: a stateful rule (groupdro, exp3) takes a step with every recomputation

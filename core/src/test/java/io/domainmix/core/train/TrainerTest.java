@@ -639,4 +639,32 @@ class TrainerTest {
         t.applyPendingWeights();
         assertEquals(t.arrivals(), t.state().weightsAt);
     }
+
+    /**
+     * A backlog read faster than its summaries come back: every arrival first, then the domains'
+     * summaries one by one, the first of which solves FGLS on its own domain alone. The end of
+     * input must solve FGLS again on all of them, though no arrival came since that solve.
+     */
+    @Test
+    void finishInputSolvesFglsOnSummariesThatCameAfterTheLastArrival() {
+        Experiment ex = Experiment.named("linear-noise", 5);
+        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
+                new WeightSettings(LossWeightPolicy.FGLS, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED));
+        Trainer t = Trainer.create(s);
+        GroundTruth truth = ex.groundTruth(1);
+        Experiment.Arrivals arrivals = ex.arrivals(truth, 1);
+        DomainStatistics[] stats = {DomainStatistics.create(5, false, true), DomainStatistics.create(5, false, true)};
+        for (int i = 0; i < 4_000; i++) {
+            int k = arrivals.nextDomain();
+            Example e = arrivals.next(k);
+            stats[k].observe(e);
+            t.onExample(e);
+        }
+        t.onDomainStats(stats[0].summary("d1"));
+        t.onDomainStats(stats[1].summary("d2"));
+        t.finishInput();
+        double[] lambda = t.lossWeights();
+        double ratio = Math.max(lambda[0], lambda[1]) / Math.min(lambda[0], lambda[1]);
+        assertTrue(ratio > 5, "FGLS λ from both domains' summaries (the noise differs 20×): " + java.util.Arrays.toString(lambda));
+    }
 }
