@@ -1,20 +1,22 @@
 package io.domainmix.cli;
 
-import io.domainmix.cli.broker.EmbeddedKafkaBroker;
 import io.domainmix.cli.demo.CheckpointDirectory;
+import io.domainmix.cli.demo.CheckpointSchedule;
 import io.domainmix.cli.demo.CheckpointWatch;
+import io.domainmix.cli.demo.LocalFlinkCluster;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
-import java.net.URI;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -72,24 +74,33 @@ final class TrainCommand implements Callable<Integer> {
                     + unwritable + "; set --checkpoint-dir to a directory you can write");
             return 2;
         }
-        int port = webUiPort != 0 ? webUiPort : EmbeddedKafkaBroker.freePort();
-        StreamExecutionEnvironment env = LocalEnvironment.withWebUi(port, parallelism);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment();
+        env.setParallelism(parallelism);
         DomainMixJob.buildKafka(env, options);
+        CheckpointSchedule.handOver(env);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(options.jobName());
         String checkpointDir = options.get(JobOptions.CHECKPOINT_DIR);
-        System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "
-                + "http://127.0.0.1:" + port + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)
-                + ", metrics: " + options.get(JobOptions.METRICS_TOPIC) + ", dead letters: "
-                + options.get(JobOptions.DEAD_LETTER_TOPIC) + "; checkpoints: " + checkpointDir + ")");
-        JobClient job = env.executeAsync(options.jobName());
-        try (CheckpointWatch watch = new CheckpointWatch(URI.create("http://127.0.0.1:" + port + "/"),
-                job.getJobID().toString(), checkpointDir, options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS),
-                System.out).start(Duration.ofSeconds(1))) {
-            try {
-                job.getJobExecutionResult().get();
-                CheckpointDirectory.removeWhenEmpty(checkpointDir, job.getJobID().toString(), Duration.ofSeconds(10));
-            } finally {
-                watch.poll(); // the numbers at the end, while the finished job's statistics are still served
-                System.out.println("domainmix train: checkpoints " + watch.summary());
+        // a cluster that outlives the job, so that the finished job's checkpoint statistics can still be read
+        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(webUiPort, parallelism)) {
+            System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "
+                    + cluster.webUi() + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)
+                    + ", metrics: " + options.get(JobOptions.METRICS_TOPIC) + ", dead letters: "
+                    + options.get(JobOptions.DEAD_LETTER_TOPIC) + "; checkpoints: " + checkpointDir + ", every "
+                    + options.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms once every task runs)");
+            LocalFlinkCluster.Submitted job = cluster.submit(graph);
+            try (CheckpointWatch watch = new CheckpointWatch(cluster.webUi(), job.id().toString(), checkpointDir,
+                    options.get(JobOptions.TOLERABLE_FAILED_CHECKPOINTS), System.out).start(Duration.ofSeconds(1));
+                 CheckpointSchedule schedule = new CheckpointSchedule(cluster.webUi(), job.id().toString(),
+                         Duration.ofMillis(options.get(JobOptions.CHECKPOINT_INTERVAL_MS))).start()) {
+                try {
+                    JobResult result = job.result().get();
+                    result.toJobExecutionResult(Thread.currentThread().getContextClassLoader());
+                    CheckpointDirectory.removeWhenEmpty(checkpointDir, job.id().toString(), Duration.ofSeconds(10));
+                } finally {
+                    watch.poll(); // the finished job's numbers, which the cluster still serves
+                    System.out.println("domainmix train: checkpoints " + watch.summary());
+                }
             }
         }
         System.out.println("domainmix train: finished");

@@ -1,6 +1,7 @@
 package io.domainmix.job.arrival;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +55,15 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** Per-record bytes counted on top of key and value: a ConsumerRecord object, its headers and queue slot. */
     static final int RECORD_OVERHEAD_BYTES = 120;
     private static final int COMMIT_ATTEMPTS = 5;
+    /**
+     * How long closing the consumer may wait. Its close ends the broker's fetch session with a
+     * fetch that the broker holds for {@code fetch.max.wait.ms} (500 ms by default) when there is
+     * nothing to fetch, so a finished bounded source took half a second to close, in which a
+     * checkpoint triggered at the task is declined as "task is closing". Not waiting loses nothing
+     * that counts: the broker drops the session itself, and the offsets a restore uses are in the
+     * checkpoint; a commit to the consumer group (for monitoring) still in flight gets these 100 ms.
+     */
+    static final Duration CLOSE_TIMEOUT = Duration.ofMillis(100);
     /**
      * Longest a partition paused by split alignment holds back its reader's merge (see {@link
      * #holdsBack}): long enough for a reader that starts late, or a loaded machine, not to set it off.
@@ -257,6 +267,11 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
             }
         }
         applyPauses();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(CLOSE_TIMEOUT);
     }
 
     /**

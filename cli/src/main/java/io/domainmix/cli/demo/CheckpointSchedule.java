@@ -1,0 +1,199 @@
+package io.domainmix.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Triggers a local job's checkpoints through the cluster's REST API, at the job's interval, but
+ * only while every task runs.
+ *
+ * <p>Why not Flink's own timer: Flink 2.2 starts it when the job is scheduled, before the tasks
+ * are deployed, so on a local cluster the first trigger (at a random point of the first interval)
+ * often finds tasks still starting. Flink cannot trigger that checkpoint and counts it as failed.
+ * A bounded run of a few seconds then ends with "1 failed" although nothing was wrong. Here the
+ * first checkpoint waits for every task to run; after that, one is triggered every interval, and
+ * never sooner than half an interval after the previous one completed: a bounded job's tasks close
+ * right after its final checkpoint, and a trigger that lands while one closes is declined.
+ *
+ * <p>The job keeps checkpointing enabled (exactly-once sinks, the final checkpoint of a bounded
+ * input, the tolerable failures) with a periodic interval so long that Flink's timer never fires
+ * ({@link #handOver}); the schedule here takes its place while the command runs.
+ */
+public final class CheckpointSchedule implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Flink's own periodic interval while this schedule triggers: longer than any local run. */
+    static final Duration FLINK_INTERVAL = Duration.ofDays(365);
+    /** Task states in which Flink cannot take a checkpoint of the task. */
+    static final List<String> NOT_READY = List.of("CREATED", "SCHEDULED", "DEPLOYING", "INITIALIZING",
+            "RECONCILING", "CANCELING", "CANCELED", "FAILED");
+    private static final long TICK_MS = 20;
+
+    private final URI job;
+    private final long intervalMs;
+    private final long pauseAfterCompletionMs;
+    private final LongSupplier clockMs;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "checkpoint-schedule");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private String pendingTrigger;
+    private long lastTriggerMs = Long.MIN_VALUE / 2;
+    private long lastCompletionMs = Long.MIN_VALUE / 2;
+    private final AtomicLong triggered = new AtomicLong();
+
+    CheckpointSchedule(URI restUri, String jobId, Duration interval, LongSupplier clockMs) {
+        this.job = restUri.resolve("/jobs/" + jobId);
+        this.intervalMs = interval.toMillis();
+        this.pauseAfterCompletionMs = interval.toMillis() / 2;
+        this.clockMs = clockMs;
+    }
+
+    public CheckpointSchedule(URI restUri, String jobId, Duration interval) {
+        this(restUri, jobId, interval, System::currentTimeMillis);
+    }
+
+    /**
+     * Sets the job's own periodic checkpoints (configured before) to an interval that never comes
+     * round: the first trigger falls at least that long after the start (the minimum pause), and
+     * the minimum pause binds only periodic triggers, not the ones asked for through REST.
+     */
+    public static void handOver(StreamExecutionEnvironment env) {
+        env.enableCheckpointing(FLINK_INTERVAL.toMillis());
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(FLINK_INTERVAL.toMillis());
+    }
+
+    public CheckpointSchedule start() {
+        timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Checkpoints this schedule has asked for. */
+    public long triggered() {
+        return triggered.get();
+    }
+
+    private void tick() {
+        try {
+            step();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // the cluster may be busy or the job restarting; the next tick asks again
+        }
+    }
+
+    /** One round: follow the pending checkpoint, else trigger the next one when it is due and every task runs. */
+    void step() throws Exception {
+        long now = clockMs.getAsLong();
+        if (pendingTrigger != null) {
+            JsonNode status = get(job.resolve("/jobs/" + jobId() + "/checkpoints/" + pendingTrigger));
+            if (status == null || "IN_PROGRESS".equals(status.path("status").path("id").asText())) {
+                return;
+            }
+            pendingTrigger = null;
+            lastCompletionMs = now;
+            return;
+        }
+        if (!isDue(now, lastTriggerMs, lastCompletionMs, intervalMs, pauseAfterCompletionMs)) {
+            return;
+        }
+        // Not every checkpoint is triggered here: in a bounded run one more came within 60 ms of the
+        // source task finishing, asked for through the JobMaster as a manual one. The next is due
+        // an interval after the newest checkpoint, whoever asked for it.
+        JsonNode stats = get(job.resolve("/jobs/" + jobId() + "/checkpoints"));
+        if (stats == null || !isDue(now, stats, intervalMs, pauseAfterCompletionMs)) {
+            return;
+        }
+        JsonNode details = get(job);
+        if (details == null || !everyTaskRunsOrFinished(details)) {
+            return;
+        }
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(job.resolve("/jobs/" + jobId() + "/checkpoints"))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 == 2) {
+            pendingTrigger = JSON.readTree(r.body()).path("request-id").asText();
+            lastTriggerMs = now;
+            triggered.incrementAndGet();
+        }
+    }
+
+    /** Whether the next checkpoint is due: an interval after the last trigger, half one after the last completion. */
+    static boolean isDue(long now, long lastTriggerMs, long lastCompletionMs, long intervalMs, long pauseMs) {
+        return now - lastTriggerMs >= intervalMs && now - lastCompletionMs >= pauseMs;
+    }
+
+    /**
+     * Whether the next checkpoint is due by the job's checkpoint statistics ({@code GET
+     * /jobs/<id>/checkpoints}): none in progress, and the newest in the history triggered an
+     * interval ago and ended half an interval ago, whoever triggered it.
+     */
+    static boolean isDue(long now, JsonNode stats, long intervalMs, long pauseMs) {
+        if (stats.path("counts").path("in_progress").asLong() > 0) {
+            return false;
+        }
+        long lastTrigger = Long.MIN_VALUE / 2;
+        long lastEnd = Long.MIN_VALUE / 2;
+        for (JsonNode h : stats.path("history")) {
+            long triggered = h.path("trigger_timestamp").asLong();
+            lastTrigger = Math.max(lastTrigger, triggered);
+            lastEnd = Math.max(lastEnd, triggered + h.path("end_to_end_duration").asLong());
+        }
+        return isDue(now, lastTrigger, lastEnd, intervalMs, pauseMs);
+    }
+
+    /**
+     * Whether Flink can checkpoint the job now: it runs, and no subtask is starting, restarting or
+     * failed ({@code GET /jobs/<id>}: {@code state}, and each vertex's subtasks by state in
+     * {@code tasks}; a vertex's own status says RUNNING as soon as one of its subtasks runs).
+     * Finished subtasks are fine: a bounded input's tasks wait for a last checkpoint to finish.
+     */
+    static boolean everyTaskRunsOrFinished(JsonNode details) {
+        if (!"RUNNING".equals(details.path("state").asText())) {
+            return false;
+        }
+        long running = 0;
+        for (JsonNode vertex : details.path("vertices")) {
+            JsonNode tasks = vertex.path("tasks");
+            for (String s : NOT_READY) {
+                if (tasks.path(s).asLong() > 0) {
+                    return false;
+                }
+            }
+            running += tasks.path("RUNNING").asLong();
+        }
+        return running > 0;
+    }
+
+    private String jobId() {
+        String path = job.getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private JsonNode get(URI uri) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
