@@ -10,6 +10,7 @@ import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobJson;
 import io.domainmix.job.JobOptions;
 import io.domainmix.job.PublishedSnapshot;
+import io.domainmix.job.local.CheckpointSchedule;
 import io.domainmix.producers.DomainPlan;
 import io.domainmix.producers.SyntheticPlan;
 import io.domainmix.testkit.KafkaBrokerProcess;
@@ -297,16 +298,22 @@ public final class CheckpointScaleHarness {
         conf.set(RestOptions.PORT, port);
         // a failure is a result here, not something to recover from
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        CheckpointSchedule.freshRestAnswers(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         DomainMixJob.buildKafka(env, options);
+        // checkpoints as `domainmix train` takes them: triggered once every task runs (CheckpointSchedule)
+        CheckpointSchedule.handOver(env);
         System.gc();
         HeapMonitor heap = new HeapMonitor(0);
         String outcome = "ran " + seconds + " s";
         JsonNode stats = null;
         long t0 = System.currentTimeMillis();
         JobClient job = null;
+        CheckpointSchedule schedule = null;
         try {
             job = env.executeAsync(options.jobName());
+            schedule = new CheckpointSchedule(URI.create("http://127.0.0.1:" + port + "/"), job.getJobID().toString(),
+                    Duration.ofMillis(checkpointIntervalMs)).start();
             URI rest = URI.create("http://127.0.0.1:" + port + "/jobs/" + job.getJobID() + "/checkpoints");
             long end = t0 + seconds * 1000L;
             while (System.currentTimeMillis() < end && !job.getJobStatus().get().isGloballyTerminalState()) {
@@ -330,6 +337,9 @@ public final class CheckpointScaleHarness {
             }
         } finally {
             heap.close();
+            if (schedule != null) {
+                schedule.close();
+            }
         }
         double rate = rate(runId + "-metrics");
         String reasons = failureReasons(stats);

@@ -1,11 +1,11 @@
 package io.domainmix.cli;
 
 import io.domainmix.cli.demo.CheckpointDirectory;
-import io.domainmix.cli.demo.CheckpointSchedule;
 import io.domainmix.cli.demo.CheckpointWatch;
 import io.domainmix.cli.demo.LocalFlinkCluster;
 import io.domainmix.job.DomainMixJob;
 import io.domainmix.job.JobOptions;
+import io.domainmix.job.local.CheckpointSchedule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

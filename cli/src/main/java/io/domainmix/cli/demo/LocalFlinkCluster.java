@@ -1,8 +1,8 @@
 package io.domainmix.cli.demo;
 
 import io.domainmix.cli.broker.EmbeddedKafkaBroker;
+import io.domainmix.job.local.CheckpointSchedule;
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -10,7 +10,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -47,11 +46,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         conf.set(RestOptions.PORT, port);
         conf.set(RestOptions.BIND_PORT, String.valueOf(port));
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        // The REST API answers from caches refreshed every 3 s by default. The commands read it to
-        // trigger checkpoints once every task runs (CheckpointSchedule) and to report a finished
-        // job's checkpoints (CheckpointWatch): both need what is true now.
-        conf.set(WebOptions.REFRESH_INTERVAL, Duration.ofMillis(200));
-        conf.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
+        CheckpointSchedule.freshRestAnswers(conf);
         // several small jobs side by side: the default network memory of a local cluster runs short
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));

@@ -1,4 +1,4 @@
-package io.domainmix.cli.demo;
+package io.domainmix.job.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

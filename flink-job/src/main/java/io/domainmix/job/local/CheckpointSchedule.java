@@ -1,4 +1,4 @@
-package io.domainmix.cli.demo;
+package io.domainmix.job.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -75,6 +78,16 @@ public final class CheckpointSchedule implements AutoCloseable {
     public static void handOver(StreamExecutionEnvironment env) {
         env.enableCheckpointing(FLINK_INTERVAL.toMillis());
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(FLINK_INTERVAL.toMillis());
+    }
+
+    /**
+     * Sets a local cluster's REST API to answer with what is true now. It answers from caches
+     * refreshed every 3 s by default; the schedule reads it to see whether every task runs and
+     * when the newest checkpoint was, and a command reads the finished job's checkpoints from it.
+     */
+    public static void freshRestAnswers(Configuration conf) {
+        conf.set(WebOptions.REFRESH_INTERVAL, Duration.ofMillis(200));
+        conf.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
     }
 
     public CheckpointSchedule start() {
