@@ -16,12 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code domainmix train --bounded} over many domains in one shared topic checkpoints to files
  * while it runs and reports no failed checkpoint: the first waits until every task runs, and none
- * is triggered while a finishing task closes. Two runs, each of which must have at least three
- * completed checkpoints (every 300 ms over a replay of a few seconds) and none failed.
+ * is triggered while a finishing task closes. Two runs, each of which must have completed at least
+ * two checkpoints (every 300 ms over a replay of one to a few seconds, the last one the final
+ * checkpoint of the bounded input) and failed none.
  */
 class TrainCheckpointsITCase {
     private static final Pattern SUMMARY = Pattern.compile("checkpoints (\\d+) completed.*?, (\\d+) failed");
-    private static final int DOMAINS = 400;
+    private static final int DOMAINS = 600;
     private static final int PER_DOMAIN = 100;
 
     @TempDir
@@ -41,7 +42,7 @@ class TrainCheckpointsITCase {
                 long completed = Long.parseLong(m.group(1));
                 long failed = Long.parseLong(m.group(2));
                 System.out.printf("run %d: %d completed, %d failed%n", run, completed, failed);
-                assertTrue(completed >= 3, "completed checkpoints: " + printed);
+                assertTrue(completed >= 2, "completed checkpoints: " + printed);
                 assertEquals(0, failed, "failed checkpoints: " + printed);
             }
         }
