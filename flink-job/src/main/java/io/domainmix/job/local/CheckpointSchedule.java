@@ -7,11 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -26,13 +27,22 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * are deployed, so on a local cluster the first trigger (at a random point of the first interval)
  * often finds tasks still starting. Flink cannot trigger that checkpoint and counts it as failed.
  * A bounded run of a few seconds then ends with "1 failed" although nothing was wrong. Here the
- * first checkpoint waits for every task to run; after that, one is triggered every interval, and
- * never sooner than half an interval after the previous one completed: a bounded job's tasks close
- * right after its final checkpoint, and a trigger that lands while one closes is declined.
+ * first checkpoint waits for every task to run; after that, one is triggered an interval after
+ * the newest checkpoint was triggered and half an interval after it ended.
+ *
+ * <p>At the end of a bounded input Flink takes the final checkpoint itself: once every task has
+ * reached the end of its data, the scheduler triggers one ({@code SchedulerBase.notifyEndOfData};
+ * it appears as a manual checkpoint that this schedule did not ask for), and the tasks close right
+ * after it completes. A trigger that
+ * lands while a task closes is declined as "task is closing" and counted as failed, and closing a
+ * source took up to half a second. So after a checkpoint this schedule did not trigger it holds
+ * off for {@link #holdAfterOthersMs}: a finished job is gone by then, and a live one (where only a
+ * user's own trigger can cause this) misses a checkpoint or two.
  *
  * <p>The job keeps checkpointing enabled (exactly-once sinks, the final checkpoint of a bounded
- * input, the tolerable failures) with a periodic interval so long that Flink's timer never fires
- * ({@link #handOver}); the schedule here takes its place while the command runs.
+ * input, the tolerable failures, the restart strategy) with a periodic interval so long that
+ * Flink's timer never fires ({@link #handOver}); the schedule here takes its place while the
+ * command runs.
  */
 public final class CheckpointSchedule implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +52,8 @@ public final class CheckpointSchedule implements AutoCloseable {
     static final List<String> NOT_READY = List.of("CREATED", "SCHEDULED", "DEPLOYING", "INITIALIZING",
             "RECONCILING", "CANCELING", "CANCELED", "FAILED");
     private static final long TICK_MS = 20;
+    /** The least a schedule holds off after a checkpoint it did not trigger (see the class comment). */
+    static final long MIN_HOLD_AFTER_OTHERS_MS = 3000;
 
     private final URI job;
     private final long intervalMs;
@@ -54,15 +66,18 @@ public final class CheckpointSchedule implements AutoCloseable {
         return t;
     });
 
+    private final long holdAfterOthersMs;
     private String pendingTrigger;
     private long lastTriggerMs = Long.MIN_VALUE / 2;
     private long lastCompletionMs = Long.MIN_VALUE / 2;
-    private final AtomicLong triggered = new AtomicLong();
+    /** The ids of the checkpoints this schedule triggered. */
+    private final Set<Long> own = new HashSet<>();
 
     CheckpointSchedule(URI restUri, String jobId, Duration interval, LongSupplier clockMs) {
         this.job = restUri.resolve("/jobs/" + jobId);
         this.intervalMs = interval.toMillis();
         this.pauseAfterCompletionMs = interval.toMillis() / 2;
+        this.holdAfterOthersMs = Math.max(2 * interval.toMillis(), MIN_HOLD_AFTER_OTHERS_MS);
         this.clockMs = clockMs;
     }
 
@@ -95,11 +110,6 @@ public final class CheckpointSchedule implements AutoCloseable {
         return this;
     }
 
-    /** Checkpoints this schedule has asked for. */
-    public long triggered() {
-        return triggered.get();
-    }
-
     private void tick() {
         try {
             step();
@@ -118,6 +128,10 @@ public final class CheckpointSchedule implements AutoCloseable {
             if (status == null || "IN_PROGRESS".equals(status.path("status").path("id").asText())) {
                 return;
             }
+            JsonNode id = status.path("operation").path("checkpointId");
+            if (id.isNumber()) {
+                own.add(id.asLong());
+            }
             pendingTrigger = null;
             lastCompletionMs = now;
             return;
@@ -125,11 +139,8 @@ public final class CheckpointSchedule implements AutoCloseable {
         if (!isDue(now, lastTriggerMs, lastCompletionMs, intervalMs, pauseAfterCompletionMs)) {
             return;
         }
-        // Not every checkpoint is triggered here: in a bounded run one more came within 60 ms of the
-        // source task finishing, asked for through the JobMaster as a manual one. The next is due
-        // an interval after the newest checkpoint, whoever asked for it.
         JsonNode stats = get(job.resolve("/jobs/" + jobId() + "/checkpoints"));
-        if (stats == null || !isDue(now, stats, intervalMs, pauseAfterCompletionMs)) {
+        if (stats == null || !isDue(now, stats, own, intervalMs, pauseAfterCompletionMs, holdAfterOthersMs)) {
             return;
         }
         JsonNode details = get(job);
@@ -143,7 +154,6 @@ public final class CheckpointSchedule implements AutoCloseable {
         if (r.statusCode() / 100 == 2) {
             pendingTrigger = JSON.readTree(r.body()).path("request-id").asText();
             lastTriggerMs = now;
-            triggered.incrementAndGet();
         }
     }
 
@@ -154,21 +164,27 @@ public final class CheckpointSchedule implements AutoCloseable {
 
     /**
      * Whether the next checkpoint is due by the job's checkpoint statistics ({@code GET
-     * /jobs/<id>/checkpoints}): none in progress, and the newest in the history triggered an
-     * interval ago and ended half an interval ago, whoever triggered it.
+     * /jobs/<id>/checkpoints}): none in progress; the newest triggered an interval ago and ended
+     * half an interval ago, whoever triggered it; and any this schedule did not trigger ({@code
+     * own} are the ids it did) ended {@code holdMs} ago.
      */
-    static boolean isDue(long now, JsonNode stats, long intervalMs, long pauseMs) {
+    static boolean isDue(long now, JsonNode stats, Set<Long> own, long intervalMs, long pauseMs, long holdMs) {
         if (stats.path("counts").path("in_progress").asLong() > 0) {
             return false;
         }
         long lastTrigger = Long.MIN_VALUE / 2;
         long lastEnd = Long.MIN_VALUE / 2;
+        long lastOthersEnd = Long.MIN_VALUE / 2;
         for (JsonNode h : stats.path("history")) {
             long triggered = h.path("trigger_timestamp").asLong();
+            long ended = triggered + h.path("end_to_end_duration").asLong();
             lastTrigger = Math.max(lastTrigger, triggered);
-            lastEnd = Math.max(lastEnd, triggered + h.path("end_to_end_duration").asLong());
+            lastEnd = Math.max(lastEnd, ended);
+            if (!own.contains(h.path("id").asLong())) {
+                lastOthersEnd = Math.max(lastOthersEnd, ended);
+            }
         }
-        return isDue(now, lastTrigger, lastEnd, intervalMs, pauseMs);
+        return isDue(now, lastTrigger, lastEnd, intervalMs, pauseMs) && now - lastOthersEnd >= holdMs;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -69,15 +70,27 @@ class CheckpointScheduleTest {
 
     @Test
     void checkpointsTriggeredElsewhereCountToo() throws Exception {
-        // GET /jobs/<id>/checkpoints: the newest was triggered at 10,000 and took 300 ms
-        JsonNode stats = JSON.readTree("{\"counts\":{\"in_progress\":0},\"history\":[{\"trigger_timestamp\":10000,"
-                + "\"end_to_end_duration\":300},{\"trigger_timestamp\":9000,\"end_to_end_duration\":250}]}");
-        assertFalse(CheckpointSchedule.isDue(10_700, stats, 1000, 500), "half an interval after it ended");
-        assertFalse(CheckpointSchedule.isDue(10_900, stats, 1000, 500), "an interval after it was triggered");
-        assertTrue(CheckpointSchedule.isDue(11_000, stats, 1000, 500));
+        // GET /jobs/<id>/checkpoints: the newest (2) was triggered at 10,000 and took 300 ms; both were ours
+        JsonNode stats = JSON.readTree("{\"counts\":{\"in_progress\":0},\"history\":[{\"id\":2,\"trigger_timestamp\":10000,"
+                + "\"end_to_end_duration\":300},{\"id\":1,\"trigger_timestamp\":9000,\"end_to_end_duration\":250}]}");
+        Set<Long> ours = Set.of(1L, 2L);
+        assertFalse(CheckpointSchedule.isDue(10_700, stats, ours, 1000, 500, 3000), "half an interval after it ended");
+        assertFalse(CheckpointSchedule.isDue(10_900, stats, ours, 1000, 500, 3000), "an interval after it was triggered");
+        assertTrue(CheckpointSchedule.isDue(11_000, stats, ours, 1000, 500, 3000));
         JsonNode running = JSON.readTree("{\"counts\":{\"in_progress\":1},\"history\":[]}");
-        assertFalse(CheckpointSchedule.isDue(99_000, running, 1000, 500), "one in progress");
+        assertFalse(CheckpointSchedule.isDue(99_000, running, ours, 1000, 500, 3000), "one in progress");
         assertTrue(CheckpointSchedule.isDue(99_000, JSON.readTree("{\"counts\":{\"in_progress\":0},\"history\":[]}"),
-                1000, 500), "none yet");
+                ours, 1000, 500, 3000), "none yet");
+    }
+
+    @Test
+    void holdsOffAfterTheFinalCheckpointFlinkTriggersAtTheEndOfABoundedInput() throws Exception {
+        // checkpoint 3 was not ours: Flink's own, once every task reached the end of its data
+        JsonNode stats = JSON.readTree("{\"counts\":{\"in_progress\":0},\"history\":[{\"id\":3,\"trigger_timestamp\":10000,"
+                + "\"end_to_end_duration\":100},{\"id\":2,\"trigger_timestamp\":9500,\"end_to_end_duration\":200}]}");
+        assertFalse(CheckpointSchedule.isDue(11_500, stats, Set.of(1L, 2L), 1000, 500, 3000),
+                "the tasks close after it: a trigger now would be declined");
+        assertTrue(CheckpointSchedule.isDue(13_100, stats, Set.of(1L, 2L), 1000, 500, 3000));
+        assertTrue(CheckpointSchedule.isDue(11_500, stats, Set.of(1L, 2L, 3L), 1000, 500, 3000), "had it been ours");
     }
 }
