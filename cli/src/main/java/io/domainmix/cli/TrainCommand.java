@@ -74,15 +74,22 @@ final class TrainCommand implements Callable<Integer> {
                     + unwritable + "; set --checkpoint-dir to a directory you can write");
             return 2;
         }
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment();
-        env.setParallelism(parallelism);
-        DomainMixJob.buildKafka(env, options);
-        CheckpointSchedule.handOver(env);
-        StreamGraph graph = env.getStreamGraph();
-        graph.setJobName(options.jobName());
+        LocalFlinkCluster started;
+        try {
+            started = LocalFlinkCluster.start(webUiPort, parallelism);
+        } catch (IllegalStateException e) { // the web UI's port is taken
+            System.err.println("domainmix train: " + e.getMessage());
+            return 2;
+        }
         String checkpointDir = options.get(JobOptions.CHECKPOINT_DIR);
         // a cluster that outlives the job, so that the finished job's checkpoint statistics can still be read
-        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(webUiPort, parallelism)) {
+        try (LocalFlinkCluster cluster = started) {
+            StreamExecutionEnvironment env = new StreamExecutionEnvironment();
+            env.setParallelism(parallelism);
+            DomainMixJob.buildKafka(env, options);
+            CheckpointSchedule.handOver(env);
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName(options.jobName());
             System.out.println("domainmix train: run " + options.get(JobOptions.RUN_ID) + " on a local cluster; web UI at "
                     + cluster.webUi() + "  (snapshots: " + options.get(JobOptions.SNAPSHOT_TOPIC)
                     + ", metrics: " + options.get(JobOptions.METRICS_TOPIC) + ", dead letters: "
