@@ -11,7 +11,6 @@ import io.domainmix.core.model.Model;
 import io.domainmix.core.model.ModelSpec;
 import io.domainmix.core.stats.DomainStatistics;
 import io.domainmix.core.synth.Experiment;
-import io.domainmix.core.synth.GroundTruth;
 import io.domainmix.core.weights.ImportanceMode;
 import io.domainmix.core.weights.LossWeightPolicy;
 import io.domainmix.core.weights.SamplingPolicy;
@@ -43,10 +42,19 @@ class TrainerTest {
         s.bufferCapacity = n;
         s.bufferBudget = budget;
         Trainer t = Trainer.create(s);
-        GroundTruth truth = LINEAR_SCALE.groundTruth(1);
-        Experiment.Arrivals arrivals = LINEAR_SCALE.arrivals(truth, 1);
-        DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
-        for (int i = 0; i < 4 * n; i++) {
+        arrivalsThenSummaries(t, LINEAR_SCALE, 4 * n, false);
+        t.applyPendingWeights();
+        return t;
+    }
+
+    /**
+     * {@code count} arrivals of the experiment (seed 1) through the trainer and the two domains'
+     * statistics, then the two domains' summaries: a backlog read before any summary came back.
+     */
+    private static void arrivalsThenSummaries(Trainer t, Experiment ex, int count, boolean fgls) {
+        Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(1), 1);
+        DomainStatistics[] stats = {DomainStatistics.create(5, false, fgls), DomainStatistics.create(5, false, fgls)};
+        for (int i = 0; i < count; i++) {
             int k = arrivals.nextDomain();
             Example e = arrivals.next(k);
             stats[k].observe(e);
@@ -54,8 +62,6 @@ class TrainerTest {
         }
         t.onDomainStats(stats[0].summary("d1"));
         t.onDomainStats(stats[1].summary("d2"));
-        t.applyPendingWeights();
-        return t;
     }
 
     static Stream<WeightSettings> policies() {
@@ -651,17 +657,7 @@ class TrainerTest {
         TrainerSettings s = new TrainerSettings(ex.modelSpec(),
                 new WeightSettings(LossWeightPolicy.FGLS, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED));
         Trainer t = Trainer.create(s);
-        GroundTruth truth = ex.groundTruth(1);
-        Experiment.Arrivals arrivals = ex.arrivals(truth, 1);
-        DomainStatistics[] stats = {DomainStatistics.create(5, false, true), DomainStatistics.create(5, false, true)};
-        for (int i = 0; i < 4_000; i++) {
-            int k = arrivals.nextDomain();
-            Example e = arrivals.next(k);
-            stats[k].observe(e);
-            t.onExample(e);
-        }
-        t.onDomainStats(stats[0].summary("d1"));
-        t.onDomainStats(stats[1].summary("d2"));
+        arrivalsThenSummaries(t, ex, 4_000, true);
         t.finishInput();
         double[] lambda = t.lossWeights();
         double ratio = Math.max(lambda[0], lambda[1]) / Math.min(lambda[0], lambda[1]);

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -55,10 +54,13 @@ public final class CheckpointSchedule implements AutoCloseable {
     /** The least a schedule holds off after a checkpoint it did not trigger (see the class comment). */
     static final long MIN_HOLD_AFTER_OTHERS_MS = 3000;
 
+    /** {@code /jobs/<id>}: the job's state and its subtasks by state. */
     private final URI job;
+    /** {@code /jobs/<id>/checkpoints}: statistics (GET), a trigger (POST), a trigger's status (GET, below it). */
+    private final URI checkpoints;
     private final long intervalMs;
     private final long pauseAfterCompletionMs;
-    private final LongSupplier clockMs;
+    private final long holdAfterOthersMs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "checkpoint-schedule");
@@ -66,23 +68,18 @@ public final class CheckpointSchedule implements AutoCloseable {
         return t;
     });
 
-    private final long holdAfterOthersMs;
     private String pendingTrigger;
     private long lastTriggerMs = Long.MIN_VALUE / 2;
     private long lastCompletionMs = Long.MIN_VALUE / 2;
     /** The ids of the checkpoints this schedule triggered. */
     private final Set<Long> own = new HashSet<>();
 
-    CheckpointSchedule(URI restUri, String jobId, Duration interval, LongSupplier clockMs) {
+    public CheckpointSchedule(URI restUri, String jobId, Duration interval) {
         this.job = restUri.resolve("/jobs/" + jobId);
+        this.checkpoints = restUri.resolve("/jobs/" + jobId + "/checkpoints");
         this.intervalMs = interval.toMillis();
         this.pauseAfterCompletionMs = interval.toMillis() / 2;
         this.holdAfterOthersMs = Math.max(2 * interval.toMillis(), MIN_HOLD_AFTER_OTHERS_MS);
-        this.clockMs = clockMs;
-    }
-
-    public CheckpointSchedule(URI restUri, String jobId, Duration interval) {
-        this(restUri, jobId, interval, System::currentTimeMillis);
     }
 
     /**
@@ -122,9 +119,9 @@ public final class CheckpointSchedule implements AutoCloseable {
 
     /** One round: follow the pending checkpoint, else trigger the next one when it is due and every task runs. */
     void step() throws Exception {
-        long now = clockMs.getAsLong();
+        long now = System.currentTimeMillis();
         if (pendingTrigger != null) {
-            JsonNode status = get(job.resolve("/jobs/" + jobId() + "/checkpoints/" + pendingTrigger));
+            JsonNode status = get(URI.create(checkpoints + "/" + pendingTrigger));
             if (status == null || "IN_PROGRESS".equals(status.path("status").path("id").asText())) {
                 return;
             }
@@ -136,10 +133,11 @@ public final class CheckpointSchedule implements AutoCloseable {
             lastCompletionMs = now;
             return;
         }
+        // by this schedule's own clock first: the statistics are read only when that says due
         if (!isDue(now, lastTriggerMs, lastCompletionMs, intervalMs, pauseAfterCompletionMs)) {
             return;
         }
-        JsonNode stats = get(job.resolve("/jobs/" + jobId() + "/checkpoints"));
+        JsonNode stats = get(checkpoints);
         if (stats == null || !isDue(now, stats, own, intervalMs, pauseAfterCompletionMs, holdAfterOthersMs)) {
             return;
         }
@@ -147,7 +145,7 @@ public final class CheckpointSchedule implements AutoCloseable {
         if (details == null || !everyTaskRunsOrFinished(details)) {
             return;
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(job.resolve("/jobs/" + jobId() + "/checkpoints"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(checkpoints)
                         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -208,11 +206,6 @@ public final class CheckpointSchedule implements AutoCloseable {
             running += tasks.path("RUNNING").asLong();
         }
         return running > 0;
-    }
-
-    private String jobId() {
-        String path = job.getPath();
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private JsonNode get(URI uri) throws Exception {
