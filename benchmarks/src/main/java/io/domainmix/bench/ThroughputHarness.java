@@ -72,12 +72,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code --repeat R} (1: every measurement R times, interleaved; medians and per-repeat ratios),
  * {@code --experiment linear-noise}, {@code --broker-heap 1g}, {@code --bootstrap-servers host:port}
  * (use a running broker instead of starting one), {@code --skip-job}, {@code --heap-trace}
- * (after-GC heap by tenth of each job run). With {@code --scoring} it measures the scoring job
+ * (after-GC heap by tenth of each job run), {@code --warm-up-rounds R} (8: at most R rounds of
+ * untimed JSON jobs after the first warm-up, until the JIT compilers settle),
+ * {@code --compare-job-option name=value} (repeatable: every job run is made twice, back to back,
+ * as given and with these options, and the summary gives both (c)/(a) and their ratio). With {@code --scoring} it measures the scoring job
  * instead ({@link ScoringHarness}).
  */
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
     private static final String BINARY = " (binary records)";
+    /** The JIT compilers' share of this JVM's CPU in a warm-up run below which the job's code counts as compiled. */
+    static final double SETTLED_JIT_SHARE = 0.10;
     /** With --heap-trace: a full collection this often during a measured job, for its live heap. */
     private static final long FULL_GC_EVERY_MS = 5_000;
     static final long SEED = 1;
@@ -95,8 +100,16 @@ public final class ThroughputHarness {
     boolean skipJob;
     boolean onlyJobs;
     boolean heapTrace;
+    int maxWarmUpRounds = 8;
     /** Further job options, {@code --job-option name=value}, e.g. {@code kafka-property=fetch.min.bytes=1}. */
     final List<String> extraJobOptions = new ArrayList<>();
+    /**
+     * Options of a second configuration of the job, {@code --compare-job-option name=value}: each
+     * job run is made with and without them, back to back, so that both see the same machine.
+     */
+    final List<String> compareJobOptions = new ArrayList<>();
+    /** The label suffix of runs made with {@link #compareJobOptions}. */
+    private String compareSuffix = "";
 
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
     private ProcessHandle broker;
@@ -135,11 +148,13 @@ public final class ThroughputHarness {
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--skip-job" -> skipJob = true;
                 case "--only-jobs" -> onlyJobs = true;
+                case "--warm-up-rounds" -> maxWarmUpRounds = Integer.parseInt(args[++i]);
                 case "--heap-trace" -> heapTrace = true;
-                case "--job-option" -> {
-                    String[] kv = args[++i].split("=", 2);
-                    extraJobOptions.add("--" + kv[0]);
-                    extraJobOptions.add(kv.length > 1 ? kv[1] : "true");
+                case "--job-option" -> addJobOption(extraJobOptions, args[++i]);
+                case "--compare-job-option" -> {
+                    addJobOption(compareJobOptions, args[++i]);
+                    compareSuffix = (compareSuffix.isEmpty() ? " [" : compareSuffix.substring(0, compareSuffix.length() - 1) + ", ")
+                            + args[i] + "]";
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class documentation");
             }
@@ -239,10 +254,34 @@ public final class ThroughputHarness {
                 // Then one run over the (smaller) JSON warm-up set, so that decoding inside the job's
                 // operator chain is compiled too.
                 for (int p : parallelisms) {
-                    for (String policy : policies) {
-                        runJob(onlyJobs ? prefix : binaryPrefix, policy, p, examples, true);
+                    for (boolean compared : configurations(0)) {
+                        for (String policy : policies) {
+                            runJob(onlyJobs ? prefix : binaryPrefix, policy, p, examples, true, "", compared);
+                        }
+                        runJob(warmPrefix, policies.get(0), p, warmExamples, true, "", compared);
                     }
-                    runJob(warmPrefix, policies.get(0), p, warmExamples, true);
+                }
+                // On two cores the compilers were still busy in the timed runs after that: their
+                // threads took 1.5-3.6 µs an example of the steady window, up to a third of the
+                // machine, and more for the paced job, whose code paths are more. Every policy's JSON
+                // job runs again until a whole round of them leaves this JVM's compilers under
+                // SETTLED_JIT_SHARE of its CPU, as in a job that has been running for minutes.
+                for (int round = 1; round <= maxWarmUpRounds; round++) {
+                    double jit = 0;
+                    for (int p : parallelisms) {
+                        for (boolean compared : configurations(round)) {
+                            for (String policy : policies) {
+                                jit = Math.max(jit, runJob(prefix, policy, p, examples, true, "", compared));
+                            }
+                        }
+                    }
+                    if (jit < SETTLED_JIT_SHARE) {
+                        break;
+                    }
+                    if (round == maxWarmUpRounds) {
+                        System.out.printf(Locale.ROOT, "the compilers took %.0f%% of the CPU in the last warm-up round;"
+                                + " timing anyway (--warm-up-rounds %d)%n", 100 * jit, maxWarmUpRounds);
+                    }
                 }
                 for (int r = 0; r < repeat; r++) {
                     // later runs profit from the compiler's work on earlier ones: every other repeat
@@ -252,11 +291,13 @@ public final class ThroughputHarness {
                         java.util.Collections.reverse(order);
                     }
                     for (int p : parallelisms) {
-                        for (String policy : order) {
-                            runJob(prefix, policy, p, examples, false);
-                        }
-                        if (!onlyJobs) { // the same examples in the binary format: the job without JSON's cost
-                            runJob(binaryPrefix, policies.get(0), p, examples, false, BINARY);
+                        for (boolean compared : configurations(r)) {
+                            for (String policy : order) {
+                                runJob(prefix, policy, p, examples, false, "", compared);
+                            }
+                            if (!onlyJobs) { // the same examples in the binary format: the job without JSON's cost
+                                runJob(binaryPrefix, policies.get(0), p, examples, false, BINARY, compared);
+                            }
                         }
                     }
                 }
@@ -268,6 +309,21 @@ public final class ThroughputHarness {
             }
             deleteRecursively(dataDir);
         }
+    }
+
+    private static void addJobOption(List<String> to, String nameValue) {
+        String[] kv = nameValue.split("=", 2);
+        to.add("--" + kv[0]);
+        to.add(kv.length > 1 ? kv[1] : "true");
+    }
+
+    /** The job configurations each run is made in: as given, and with the compared options if any. */
+    private List<Boolean> configurations(int repeatIndex) {
+        if (compareJobOptions.isEmpty()) {
+            return List.of(false);
+        }
+        // every other repeat in the other order, so that neither always runs right after the other
+        return repeatIndex % 2 == 0 ? List.of(false, true) : List.of(true, false);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -534,6 +590,10 @@ public final class ThroughputHarness {
 
     /** The job's options for a run; the in-memory loop takes its trainer settings and intervals from the same. */
     private JobOptions jobOptions(String policy, int parallelism, String runId, String topicPrefix) {
+        return jobOptions(policy, parallelism, runId, topicPrefix, List.of());
+    }
+
+    private JobOptions jobOptions(String policy, int parallelism, String runId, String topicPrefix, List<String> more) {
         String[] parts = policy.split("\\+");
         String[] base = {"--bootstrap-servers", bootstrapServers,
                 "--topic-prefix", topicPrefix, "--run-id", runId,
@@ -543,30 +603,34 @@ public final class ThroughputHarness {
                 "--dim", String.valueOf(dimension), "--loss-weights", parts[0], "--sampling", parts[1]};
         List<String> all = new ArrayList<>(List.of(base));
         all.addAll(extraJobOptions);
+        all.addAll(more);
         return JobOptions.parse(all.toArray(String[]::new));
     }
 
-    /** One bounded run of the job over {@code prefix.*}; recorded unless it is the warm-up. */
-    private void runJob(String prefix, String policy, int parallelism, long expected, boolean warmUp) throws Exception {
-        runJob(prefix, policy, parallelism, expected, warmUp, "");
-    }
-
-    /** As above; {@code format} names the records' format in the label when they are not JSON. */
-    private void runJob(String prefix, String policy, int parallelism, long expected, boolean warmUp, String format)
-            throws Exception {
+    /**
+     * One bounded run of the job over {@code prefix.*}; recorded unless it is the warm-up.
+     *
+     * @param format names the records' format in the label when they are not JSON
+     * @param compared with the {@code --compare-job-option} options
+     * @return the share of this JVM's CPU in the run that its JIT compilers took
+     */
+    private double runJob(String prefix, String policy, int parallelism, long expected, boolean warmUp, String format,
+                          boolean compared) throws Exception {
         String runId = "bench-" + policy.replace('+', '-') + "-p" + parallelism + "-" + UUID.randomUUID().toString().substring(0, 6);
-        JobOptions options = jobOptions(policy, parallelism, runId, prefix);
+        JobOptions options = jobOptions(policy, parallelism, runId, prefix, compared ? compareJobOptions : List.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         DomainMixJob.buildKafka(env, options);
-        String label = label(policy) + " job " + policy + format + ", p = " + parallelism;
+        String label = label(policy) + " job " + policy + format + ", p = " + parallelism + (compared ? compareSuffix : "");
         long baseline = HeapMonitor.liveHeapNow();
         HeapMonitor heap = new HeapMonitor(heapTrace && !warmUp ? FULL_GC_EVERY_MS : 0);
         CpuProbe cpu = new CpuProbe(broker);
         long t0 = System.nanoTime();
         JobExecutionResult result = env.execute(options.jobName());
         double wall = (System.nanoTime() - t0) / 1e9;
+        CpuProbe.Sample whole = cpu.total();
         cpu.close();
         heap.close();
+        double jitShare = whole.groups().getOrDefault(CpuProbe.JIT, 0.0) / Math.max(1e-9, whole.process());
 
         SteadyWindow steady = steadyWindow(runId + "-metrics", expected);
         if (steady.finalSeen() != expected) {
@@ -574,8 +638,9 @@ public final class ThroughputHarness {
                     + " examples, expected " + expected);
         }
         if (warmUp) {
-            System.out.printf(Locale.ROOT, "warm-up job (%s, p = %d) over %,d examples: %.1f s%n", policy, parallelism, expected, wall);
-            return;
+            System.out.printf(Locale.ROOT, "warm-up job (%s, p = %d) over %,d examples: %.1f s, JIT compilers %.0f%% of the CPU%n",
+                    policy, parallelism, expected, wall, 100 * jitShare);
+            return jitShare;
         }
         if (!steady.usable()) {
             throw new IllegalStateException(label + ": too few metrics records for a steady window; use more examples");
@@ -607,6 +672,7 @@ public final class ThroughputHarness {
         if (result.getNetRuntime(TimeUnit.MILLISECONDS) <= 0) {
             throw new IllegalStateException("the job reported no runtime");
         }
+        return jitShare;
     }
 
     private static String label(String policy) {
@@ -765,6 +831,11 @@ public final class ThroughputHarness {
                 continue;
             }
             System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) %s   (d)/(c) %s   (e)/(c) %s%n", p, ratios(c, a), ratios(d, c), ratios(e, c));
+            List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix);
+            if (!compareSuffix.isEmpty() && cCompared != null) {
+                System.out.printf(Locale.ROOT, "         with%s: (c)/(a) %s   (c) as given / (c) with them %s%n",
+                        compareSuffix, ratios(cCompared, a), ratios(c, cCompared));
+            }
             List<Measurement> aBinary = results.get("a consume + binary decode, " + threads);
             List<Measurement> cBinary = results.get(label(policies.get(0)) + " job " + policies.get(0) + BINARY + ", p = " + p);
             if (aBinary != null && cBinary != null) {

@@ -2,7 +2,6 @@ package io.domainmix.job.arrival;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -151,16 +150,18 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
 
     /** Hands on queued records in clock order for as long as no partition could still deliver an earlier one. */
     private MergedRecords merge() {
-        MergedRecords out = new MergedRecords(finishedToReport);
         long now = System.nanoTime();
         double boundTime = Double.POSITIVE_INFINITY;
         long boundRank = Long.MAX_VALUE;
+        int queued = 0;
         for (PartitionQueue q : queues.values()) {
+            queued += q.size();
             if (q.isEmpty() && holdsBack(q, now) && q.compareNextTo(boundTime, boundRank) < 0) {
                 boundTime = q.nextTimeBound();
                 boundRank = q.nextRankBound();
             }
         }
+        MergedRecords out = new MergedRecords(finishedToReport, Math.min(queued, MAX_BATCH_RECORDS));
         while (out.size() < MAX_BATCH_RECORDS && !heads.isEmpty()) {
             PartitionQueue q = heads.peek();
             if (q.compareHeadTo(boundTime, boundRank) >= 0) {
@@ -294,14 +295,26 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         }
     }
 
-    /** One partition's fetched records not yet handed on, and where its next record falls on the clock. */
+    /**
+     * One partition's fetched records not yet handed on, and where its next record falls on the
+     * clock. Each record's clock time and counted bytes are kept beside it, worked out when the
+     * record is taken from the fetch: the merge then compares and counts without reading the
+     * record again, which by then has usually left the processor's caches.
+     */
     static final class PartitionQueue {
+        private static final int INITIAL_CAPACITY = 64;
+
         final TopicPartition tp;
         final String splitId;
         /** Breaks ties between partitions, in the order they were assigned. */
         final int index;
         final ArrivalClock.Partition clock;
-        final ArrayDeque<ConsumerRecord<byte[], byte[]>> records = new ArrayDeque<>();
+        /** A ring of queued records from {@code first}, {@code size} long, with each one's time and bytes. */
+        private ConsumerRecord<byte[], byte[]>[] records = newRecords(INITIAL_CAPACITY);
+        private double[] times = new double[INITIAL_CAPACITY];
+        private int[] sizes = new int[INITIAL_CAPACITY];
+        private int first;
+        private int size;
         long bytes;
         boolean finished;
         boolean paused;
@@ -326,36 +339,71 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
             this.lastActiveNanos = now;
         }
 
+        @SuppressWarnings("unchecked")
+        private static ConsumerRecord<byte[], byte[]>[] newRecords(int capacity) {
+            return (ConsumerRecord<byte[], byte[]>[]) new ConsumerRecord<?, ?>[capacity];
+        }
+
         boolean isEmpty() {
-            return records.isEmpty();
+            return size == 0;
+        }
+
+        int size() {
+            return size;
         }
 
         void add(ConsumerRecord<byte[], byte[]> r, long now) {
-            if (records.isEmpty()) {
-                setHead(r);
+            if (size == records.length) {
+                grow();
             }
-            records.addLast(r);
-            bytes += r.serializedKeySize() + Math.max(0, r.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+            int slot = (first + size) & (records.length - 1);
+            records[slot] = r;
+            times[slot] = clock.time(r.offset(), r.timestamp());
+            sizes[slot] = r.serializedKeySize() + Math.max(0, r.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+            bytes += sizes[slot];
+            if (size++ == 0) {
+                setHead(times[slot]);
+            }
             nextOffset = r.offset() + 1;
             lastActiveNanos = now;
         }
 
         ConsumerRecord<byte[], byte[]> poll() {
-            ConsumerRecord<byte[], byte[]> r = records.pollFirst();
-            bytes -= r.serializedKeySize() + Math.max(0, r.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+            ConsumerRecord<byte[], byte[]> r = records[first];
+            records[first] = null;
+            bytes -= sizes[first];
             lastTime = headTime;
             lastRank = headRank;
             seen = true;
-            ConsumerRecord<byte[], byte[]> next = records.peekFirst();
-            if (next != null) {
-                setHead(next);
+            first = (first + 1) & (records.length - 1);
+            if (--size > 0) {
+                setHead(times[first]);
             }
             return r;
         }
 
-        private void setHead(ConsumerRecord<byte[], byte[]> r) {
-            headTime = clock.time(r.offset(), r.timestamp());
-            headRank = headTime == lastTime ? lastRank + 1 : 0;
+        /** Doubles the ring (its length stays a power of two), its records from index 0. */
+        private void grow() {
+            int capacity = records.length * 2;
+            ConsumerRecord<byte[], byte[]>[] r = newRecords(capacity);
+            double[] t = new double[capacity];
+            int[] b = new int[capacity];
+            int head = records.length - first;
+            System.arraycopy(records, first, r, 0, head);
+            System.arraycopy(records, 0, r, head, first);
+            System.arraycopy(times, first, t, 0, head);
+            System.arraycopy(times, 0, t, head, first);
+            System.arraycopy(sizes, first, b, 0, head);
+            System.arraycopy(sizes, 0, b, head, first);
+            records = r;
+            times = t;
+            sizes = b;
+            first = 0;
+        }
+
+        private void setHead(double time) {
+            headTime = time;
+            headRank = time == lastTime ? lastRank + 1 : 0;
         }
 
         /** A lower bound of the time of the next record to arrive while the queue is empty. */
@@ -391,7 +439,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
 
     /** A batch of merged records: runs of one split each, in the order they are handed on. */
     static final class MergedRecords implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
-        private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private final List<ConsumerRecord<byte[], byte[]>> records;
         private final List<String> runSplits = new ArrayList<>();
         /** Where each run ends in {@link #records} (exclusive). */
         private int[] runEnds = new int[16];
@@ -399,7 +447,9 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         private int run = -1;
         private int position;
 
-        MergedRecords(Set<String> finished) {
+        /** @param capacity records it will likely hold */
+        MergedRecords(Set<String> finished, int capacity) {
+            this.records = new ArrayList<>(capacity);
             this.finished = new HashSet<>(finished);
         }
 

@@ -96,8 +96,37 @@ class MergingSplitReaderTest {
     }
 
     @Test
+    void aQueueKeepsOrderAndCountsItsBytesAcrossWrapsAndGrowth() {
+        PartitionQueue q = queue("a", 0, ArrivalClock.eventTime());
+        long perRecord = 1 + 10 + MergingSplitReader.RECORD_OVERHEAD_BYTES;
+        long offset = 0;
+        long expected = 0;
+        for (int round = 0; round < 5; round++) {
+            // fill past the ring's length, take most of it back: the ring wraps and then grows
+            for (int i = 0; i < 50 + 40 * round; i++) {
+                q.add(record("a", offset, 1_000 + offset), 0);
+                offset++;
+            }
+            for (int i = 0; i < 30 + 30 * round; i++) {
+                ConsumerRecord<byte[], byte[]> r = q.poll();
+                assertEquals(expected, r.offset());
+                assertEquals(1_000.0 + expected, q.lastTime, "the time handed on is the record's own");
+                expected++;
+            }
+            assertEquals((offset - expected) * perRecord, q.bytes);
+            assertEquals(offset - expected, q.size());
+            assertEquals(1_000.0 + expected, q.headTime);
+        }
+        while (!q.isEmpty()) {
+            assertEquals(expected++, q.poll().offset());
+        }
+        assertEquals(offset, expected);
+        assertEquals(0, q.bytes);
+    }
+
+    @Test
     void batchesHandRunsOfOneSplitAndReportFinishedSplits() {
-        MergedRecords out = new MergedRecords(Set.of("done-0"));
+        MergedRecords out = new MergedRecords(Set.of("done-0"), 4);
         out.add("a-0", record("a", 0, 1));
         out.add("a-0", record("a", 1, 1));
         out.add("b-0", record("b", 0, 1));
