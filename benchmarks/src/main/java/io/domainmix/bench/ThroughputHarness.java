@@ -827,14 +827,16 @@ public final class ThroughputHarness {
             List<Measurement> c = results.get("c job uniform+proportional, p = " + p);
             List<Measurement> d = results.get("d job erma+va, p = " + p);
             List<Measurement> e = results.get("e job fgls+va, p = " + p);
+            List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix);
+            if (!compareSuffix.isEmpty() && c != null && cCompared != null) {
+                System.out.printf(Locale.ROOT, "  p = %d: (c) as given / (c)%s %s%n", p, compareSuffix, ratios(c, cCompared));
+            }
             if (a == null || c == null) {
                 continue;
             }
             System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) %s   (d)/(c) %s   (e)/(c) %s%n", p, ratios(c, a), ratios(d, c), ratios(e, c));
-            List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix);
-            if (!compareSuffix.isEmpty() && cCompared != null) {
-                System.out.printf(Locale.ROOT, "         with%s: (c)/(a) %s   (c) as given / (c) with them %s%n",
-                        compareSuffix, ratios(cCompared, a), ratios(c, cCompared));
+            if (cCompared != null) {
+                System.out.printf(Locale.ROOT, "         with%s: (c)/(a) %s%n", compareSuffix, ratios(cCompared, a));
             }
             List<Measurement> aBinary = results.get("a consume + binary decode, " + threads);
             List<Measurement> cBinary = results.get(label(policies.get(0)) + " job " + policies.get(0) + BINARY + ", p = " + p);
