@@ -75,8 +75,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (after-GC heap by tenth of each job run), {@code --warm-up-rounds R} (8: at most R rounds of
  * untimed JSON jobs after the first warm-up, until the JIT compilers settle),
  * {@code --compare-job-option name=value} (repeatable: every job run is made twice, back to back,
- * as given and with these options, and the summary gives both (c)/(a) and their ratio). With {@code --scoring} it measures the scoring job
- * instead ({@link ScoringHarness}).
+ * as given and with these options, and the summary gives both (c)/(a) and their ratio). With
+ * {@code --scoring} it measures the scoring job instead ({@link ScoringHarness}).
  */
 public final class ThroughputHarness {
     static final int POOL = 1 << 16;
@@ -108,8 +108,8 @@ public final class ThroughputHarness {
      * job run is made with and without them, back to back, so that both see the same machine.
      */
     final List<String> compareJobOptions = new ArrayList<>();
-    /** The label suffix of runs made with {@link #compareJobOptions}. */
-    private String compareSuffix = "";
+    /** The compared options as given, {@code name=value}, for the labels of their runs. */
+    private final List<String> compareLabels = new ArrayList<>();
 
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
     private ProcessHandle broker;
@@ -153,8 +153,7 @@ public final class ThroughputHarness {
                 case "--job-option" -> addJobOption(extraJobOptions, args[++i]);
                 case "--compare-job-option" -> {
                     addJobOption(compareJobOptions, args[++i]);
-                    compareSuffix = (compareSuffix.isEmpty() ? " [" : compareSuffix.substring(0, compareSuffix.length() - 1) + ", ")
-                            + args[i] + "]";
+                    compareLabels.add(args[i]);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class documentation");
             }
@@ -315,6 +314,11 @@ public final class ThroughputHarness {
         String[] kv = nameValue.split("=", 2);
         to.add("--" + kv[0]);
         to.add(kv.length > 1 ? kv[1] : "true");
+    }
+
+    /** The label suffix of runs made with the compared options: " [name=value, …]", or "" when none are. */
+    private String compareSuffix() {
+        return compareLabels.isEmpty() ? "" : " [" + String.join(", ", compareLabels) + "]";
     }
 
     /** The job configurations each run is made in: as given, and with the compared options if any. */
@@ -620,7 +624,7 @@ public final class ThroughputHarness {
         JobOptions options = jobOptions(policy, parallelism, runId, prefix, compared ? compareJobOptions : List.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         DomainMixJob.buildKafka(env, options);
-        String label = label(policy) + " job " + policy + format + ", p = " + parallelism + (compared ? compareSuffix : "");
+        String label = label(policy) + " job " + policy + format + ", p = " + parallelism + (compared ? compareSuffix() : "");
         long baseline = HeapMonitor.liveHeapNow();
         HeapMonitor heap = new HeapMonitor(heapTrace && !warmUp ? FULL_GC_EVERY_MS : 0);
         CpuProbe cpu = new CpuProbe(broker);
@@ -827,16 +831,16 @@ public final class ThroughputHarness {
             List<Measurement> c = results.get("c job uniform+proportional, p = " + p);
             List<Measurement> d = results.get("d job erma+va, p = " + p);
             List<Measurement> e = results.get("e job fgls+va, p = " + p);
-            List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix);
-            if (!compareSuffix.isEmpty() && c != null && cCompared != null) {
-                System.out.printf(Locale.ROOT, "  p = %d: (c) as given / (c)%s %s%n", p, compareSuffix, ratios(c, cCompared));
+            List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix());
+            if (!compareLabels.isEmpty() && c != null && cCompared != null) {
+                System.out.printf(Locale.ROOT, "  p = %d: (c) as given / (c)%s %s%n", p, compareSuffix(), ratios(c, cCompared));
             }
             if (a == null || c == null) {
                 continue;
             }
             System.out.printf(Locale.ROOT, "  p = %d: (c)/(a) %s   (d)/(c) %s   (e)/(c) %s%n", p, ratios(c, a), ratios(d, c), ratios(e, c));
             if (cCompared != null) {
-                System.out.printf(Locale.ROOT, "         with%s: (c)/(a) %s%n", compareSuffix, ratios(cCompared, a));
+                System.out.printf(Locale.ROOT, "         with%s: (c)/(a) %s%n", compareSuffix(), ratios(cCompared, a));
             }
             List<Measurement> aBinary = results.get("a consume + binary decode, " + threads);
             List<Measurement> cBinary = results.get(label(policies.get(0)) + " job " + policies.get(0) + BINARY + ", p = " + p);
