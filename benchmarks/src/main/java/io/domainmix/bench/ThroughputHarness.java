@@ -104,12 +104,11 @@ public final class ThroughputHarness {
     /** Further job options, {@code --job-option name=value}, e.g. {@code kafka-property=fetch.min.bytes=1}. */
     final List<String> extraJobOptions = new ArrayList<>();
     /**
-     * Options of a second configuration of the job, {@code --compare-job-option name=value}: each
-     * job run is made with and without them, back to back, so that both see the same machine.
+     * Options of a second configuration of the job, {@code --compare-job-option name=value} as
+     * given: each job run is made with and without them, back to back, so that both see the same
+     * machine; they also label the runs made with them.
      */
     final List<String> compareJobOptions = new ArrayList<>();
-    /** The compared options as given, {@code name=value}, for the labels of their runs. */
-    private final List<String> compareLabels = new ArrayList<>();
 
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
     private ProcessHandle broker;
@@ -151,10 +150,7 @@ public final class ThroughputHarness {
                 case "--warm-up-rounds" -> maxWarmUpRounds = Integer.parseInt(args[++i]);
                 case "--heap-trace" -> heapTrace = true;
                 case "--job-option" -> addJobOption(extraJobOptions, args[++i]);
-                case "--compare-job-option" -> {
-                    addJobOption(compareJobOptions, args[++i]);
-                    compareLabels.add(args[i]);
-                }
+                case "--compare-job-option" -> compareJobOptions.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see the class documentation");
             }
         }
@@ -318,7 +314,7 @@ public final class ThroughputHarness {
 
     /** The label suffix of runs made with the compared options: " [name=value, …]", or "" when none are. */
     private String compareSuffix() {
-        return compareLabels.isEmpty() ? "" : " [" + String.join(", ", compareLabels) + "]";
+        return compareJobOptions.isEmpty() ? "" : " [" + String.join(", ", compareJobOptions) + "]";
     }
 
     /** The job configurations each run is made in: as given, and with the compared options if any. */
@@ -597,6 +593,7 @@ public final class ThroughputHarness {
         return jobOptions(policy, parallelism, runId, topicPrefix, List.of());
     }
 
+    /** @param more further options, {@code name=value} */
     private JobOptions jobOptions(String policy, int parallelism, String runId, String topicPrefix, List<String> more) {
         String[] parts = policy.split("\\+");
         String[] base = {"--bootstrap-servers", bootstrapServers,
@@ -607,7 +604,7 @@ public final class ThroughputHarness {
                 "--dim", String.valueOf(dimension), "--loss-weights", parts[0], "--sampling", parts[1]};
         List<String> all = new ArrayList<>(List.of(base));
         all.addAll(extraJobOptions);
-        all.addAll(more);
+        more.forEach(nameValue -> addJobOption(all, nameValue));
         return JobOptions.parse(all.toArray(String[]::new));
     }
 
@@ -832,7 +829,7 @@ public final class ThroughputHarness {
             List<Measurement> d = results.get("d job erma+va, p = " + p);
             List<Measurement> e = results.get("e job fgls+va, p = " + p);
             List<Measurement> cCompared = results.get("c job uniform+proportional, p = " + p + compareSuffix());
-            if (!compareLabels.isEmpty() && c != null && cCompared != null) {
+            if (!compareJobOptions.isEmpty() && c != null && cCompared != null) {
                 System.out.printf(Locale.ROOT, "  p = %d: (c) as given / (c)%s %s%n", p, compareSuffix(), ratios(c, cCompared));
             }
             if (a == null || c == null) {
