@@ -77,6 +77,12 @@ public final class DomainMixJob {
      */
     static final long MERGE_BUDGET_BYTES = 8L * 1024 * 1024;
 
+    /** Bytes a paced reader fetches of a partition at a time: the Kafka client's default. */
+    static final int PACED_FETCH_BYTES = 1024 * 1024;
+
+    /** Records a paced reader takes from its consumer at a time, which may exceed the merge budget once. */
+    static final int PACED_POLL_RECORDS = 2000;
+
     /** Longest an exchange holds a partly filled buffer when partitions are paced. */
     static final long PACED_BUFFER_TIMEOUT_MS = 5;
 
@@ -229,9 +235,18 @@ public final class DomainMixJob {
     /** The example topics as raw records (offsets in checkpoints; bounded at the latest offsets when asked). */
     public static DataStream<RawRecord> kafkaRecords(StreamExecutionEnvironment env, JobOptions options) {
         Properties props = new Properties();
-        // small fetches per partition interleave the domains finely; with the client's 1 MB default a
-        // reader takes thousands of one domain's records at a time, which skews the recent shares π
-        props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
+        if (options.get(JobOptions.ARRIVAL_ORDER) == ArrivalOrder.OFF) {
+            // small fetches per partition interleave the domains finely; with the client's 1 MB default a
+            // reader takes thousands of one domain's records at a time, which skews the recent shares π
+            props.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024));
+        } else {
+            // A paced reader interleaves by merging, so its fetches can be large. Its merge waits for
+            // the partition with the earliest next record; with 64 KB fetches that partition ran dry
+            // once per round trip to the broker, and with 500 records a poll two polls in three
+            // brought records of other partitions only.
+            props.setProperty("max.partition.fetch.bytes", String.valueOf(PACED_FETCH_BYTES));
+            props.setProperty("max.poll.records", String.valueOf(PACED_POLL_RECORDS));
+        }
         props.putAll(options.kafkaProperties());
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))

@@ -36,7 +36,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * lands while a task closes is declined as "task is closing" and counted as failed, and closing a
  * source took up to half a second. So after a checkpoint this schedule did not trigger it holds
  * off for {@link #holdAfterOthersMs}: a finished job is gone by then, and a live one (where only a
- * user's own trigger can cause this) misses a checkpoint or two.
+ * user's own trigger can cause this) misses a checkpoint or two. The other way round, a checkpoint
+ * of this schedule that starts after the source has read all its input is the source's final
+ * one; Flink's own must then not wait for it to complete ({@link #handOver}).
  *
  * <p>The job keeps checkpointing enabled (exactly-once sinks, the final checkpoint of a bounded
  * input, the tolerable failures, the restart strategy) with a periodic interval so long that
@@ -94,10 +96,19 @@ public final class CheckpointSchedule implements AutoCloseable {
      * Sets the job's own periodic checkpoints (configured before) to an interval that never comes
      * round: the first trigger falls at least that long after the start (the minimum pause), and
      * the minimum pause binds only periodic triggers, not the ones asked for through REST.
+     *
+     * <p>Two checkpoints may run at once, so that Flink's own at the end of a bounded input never
+     * waits behind one of this schedule's. A checkpoint triggered after the source has read all its
+     * input, while a task downstream still works through it, is the source's final one; Flink
+     * triggers its own when the last task reaches the end of its data, and a trigger queued until
+     * the first completes reached a source already closing and was declined ("task is closing").
+     * Started at once, it reaches every task while they wait for their final checkpoint. This
+     * schedule itself still triggers only when none is in progress.
      */
     public static void handOver(StreamExecutionEnvironment env) {
         env.enableCheckpointing(FLINK_INTERVAL.toMillis());
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(FLINK_INTERVAL.toMillis());
+        env.getCheckpointConfig().setMaxConcurrentCheckpoints(2);
     }
 
     /**
