@@ -98,6 +98,9 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
 
     @Override
     public RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetch() throws IOException {
+        if (refillDue()) {
+            take(super.fetch());
+        }
         MergedRecords out = merge();
         if (out.isEmpty()) {
             // nothing can be handed on without more records: poll (blocks until a fetch returns)
@@ -118,6 +121,32 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
                     clock.partition(tp.topic(), tp.partition()), s.getStartingOffset(), now);
             queues.put(tp, q);
             bySplit.put(q.splitId, q);
+        }
+    }
+
+    /**
+     * Whether to poll before merging: a partition that still has records on the broker has used
+     * half its share of the budget. The consumer hands on only what a poll asks for, and asks the
+     * broker for more of a partition only once it has handed on all it held of it; polling only
+     * when the merge has run dry made every refill a wait for the broker.
+     */
+    private boolean refillDue() {
+        long half = budgetBytes / Math.max(1, queues.size()) / 2;
+        for (PartitionQueue q : queues.values()) {
+            if (!q.finished && !q.paused && !q.isEmpty() && q.bytes < half && lags(q)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a partition has records on the broker that it has not fetched (or its lag is not known yet). */
+    private boolean lags(PartitionQueue q) {
+        try {
+            OptionalLong lag = consumer.currentLag(q.tp);
+            return lag.isEmpty() || lag.getAsLong() > 0;
+        } catch (IllegalStateException e) {
+            return false; // no longer assigned
         }
     }
 
