@@ -31,14 +31,15 @@ import org.apache.kafka.common.errors.WakeupException;
  * {@link ArrivalClock}, merged across its partitions, instead of partition by partition as the
  * consumer's fetches return them.
  *
- * <p>Fetches stay as large as unpaced ones. What a fetch returns waits in a queue per partition,
+ * <p>Fetches are at least as large as unpaced ones. What a fetch returns waits in a queue per partition,
  * and a record is handed on only when no partition could still deliver an earlier one: every
  * partition that has records left on the broker (its lag) has records queued, or its next
  * record's time is known to be later (a start backlog's position, or the last time it delivered).
  * A partition that has caught up with the broker holds nothing back, so live input passes through
  * as it is fetched and only a backlog is merged; one that delivers nothing for the idle time stops
  * holding the others back. The queues share a byte budget: a partition holding its share is paused
- * in the consumer until the merge has used its records.
+ * in the consumer until the merge has used its records, and one that lags the broker and has used
+ * half its share gets a poll before it runs dry.
  *
  * <p>Queued records are not yet emitted, so a checkpoint's offsets are before them and a restore
  * reads them again. A partition finished by a bounded job is reported finished only after its
