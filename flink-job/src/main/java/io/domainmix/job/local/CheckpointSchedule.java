@@ -103,10 +103,10 @@ public final class CheckpointSchedule implements AutoCloseable {
      * triggers its own when the last task reaches the end of its data, and a trigger queued until
      * the first completes reached a source already closing and was declined ("task is closing").
      * Started at once, it reaches the source while the source still waits for its final
-     * checkpoint, as long as its trigger gets there before that checkpoint completes: by about
-     * 10 ms here, a race between two asynchronous steps of the JobManager that no setting removes
-     * ({@code FinalCheckpointITCase}). This schedule itself still triggers only when none is in
-     * progress.
+     * checkpoint, as long as its trigger gets there before that checkpoint completes: Flink
+     * triggers it from the JobManager's timer thread, and it won that race by about 10 ms in most
+     * runs measured and lost in some, which no setting changes. This schedule itself still
+     * triggers only when none is in progress.
      */
     public static void handOver(StreamExecutionEnvironment env) {
         env.enableCheckpointing(FLINK_INTERVAL.toMillis());
