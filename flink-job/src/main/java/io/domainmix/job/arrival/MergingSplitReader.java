@@ -132,7 +132,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
      * when the merge has run dry made every refill a wait for the broker.
      */
     private boolean refillDue() {
-        long half = budgetBytes / Math.max(1, queues.size()) / 2;
+        long half = share() / 2;
         for (PartitionQueue q : queues.values()) {
             if (!q.finished && !q.paused && !q.isEmpty() && q.bytes < half && lags(q)) {
                 return true;
@@ -265,9 +265,14 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         return sum;
     }
 
+    /** Each partition's share of the byte budget. */
+    private long share() {
+        return budgetBytes / Math.max(1, queues.size());
+    }
+
     /** Pauses the partitions that hold their share of the budget or that alignment holds; resumes the others. */
     private void applyPauses() {
-        long share = budgetBytes / Math.max(1, queues.size());
+        long share = share();
         Set<TopicPartition> assigned = consumer.assignment();
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
