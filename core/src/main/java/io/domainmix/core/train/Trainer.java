@@ -578,8 +578,11 @@ public final class Trainer {
         if (settings.fglsEnabled() && (solvedAt != s.arrivals || s.weightsPending)) {
             solveFgls();
         }
-        // only on something new: a stateful rule (groupdro, exp3) takes a step with every recomputation
-        if (s.weightsPending || s.fglsSolvedAt != solvedAt) {
+        // only on something new: a stateful rule (groupdro, exp3) takes a step with every recomputation.
+        // Arrivals since the last recomputation are new: ERMA's losses are the trainer's own scores,
+        // and in a backlog the statistics' last summaries can reach the trainer before its last
+        // arrivals, so the weights would otherwise rest on windows some hundreds of arrivals short
+        if (s.weightsPending || s.fglsSolvedAt != solvedAt || s.weightsAt != s.arrivals) {
             recomputeWeights();
         }
     }

@@ -3,6 +3,7 @@ package io.domainmix.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -662,5 +663,39 @@ class TrainerTest {
         double[] lambda = t.lossWeights();
         double ratio = Math.max(lambda[0], lambda[1]) / Math.min(lambda[0], lambda[1]);
         assertTrue(ratio > 5, "FGLS λ from both domains' summaries (the noise differs 20×): " + java.util.Arrays.toString(lambda));
+    }
+
+    /**
+     * A backlog whose statistics run ahead of the trainer: the summaries come back (and λ is
+     * recomputed) before the trainer's last arrivals. ERMA's losses are the trainer's own scores,
+     * so the end of input must recompute λ from the final windows, though no summary is pending.
+     */
+    @Test
+    void finishInputRecomputesErmaWeightsFromArrivalsAfterTheLastSummary() {
+        Experiment ex = Experiment.named("linear-noise", 5);
+        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
+                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
+        Trainer t = Trainer.create(s);
+        Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(1), 1);
+        DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
+        for (int i = 0; i < 6_400; i++) {
+            int k = arrivals.nextDomain();
+            Example e = arrivals.next(k);
+            stats[k].observe(e);
+            t.onExample(e);
+            if (i == 399) { // the statistics' summaries, ahead of the trainer: λ rests on about 200 arrivals a domain
+                t.onDomainStats(stats[0].summary("d1"));
+                t.onDomainStats(stats[1].summary("d2"));
+                t.applyPendingWeights();
+            }
+        }
+        double[] stale = t.lossWeights().clone();
+        t.finishInput();
+        assertEquals(t.arrivals(), t.state().weightsAt, "recomputed at the last arrival");
+        double[] lambda = t.lossWeights();
+        double[] loss = t.lossEstimates();
+        assertEquals(loss[1] / loss[0], lambda[0] / lambda[1], 1e-9 * lambda[0] / lambda[1],
+                "λ ∝ 1/L̄ of the final windows; before the end: " + java.util.Arrays.toString(stale));
+        assertNotEquals(stale[0] / stale[1], lambda[0] / lambda[1], 1e-3 * lambda[0] / lambda[1]);
     }
 }
