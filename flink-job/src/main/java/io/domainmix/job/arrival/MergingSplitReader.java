@@ -32,7 +32,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * consumer's fetches return them.
  *
  * <p>Fetches are at least as large as unpaced ones. What a fetch returns waits in a queue per partition,
- * and a record is handed on only when no partition could still deliver an earlier one: every
+ * and a record is handed on only when no partition could still deliver an earlier one (queued
+ * partitions take turns {@link #MIN_RUN_RECORDS} records at a time): every
  * partition that has records left on the broker (its lag) has records queued, or its next
  * record's time is known to be later (a start backlog's position, or the last time it delivered).
  * A partition that has caught up with the broker holds nothing back, so live input passes through
@@ -52,6 +53,14 @@ import org.apache.kafka.common.errors.WakeupException;
 final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** Records handed on in one batch at most, so that the task gets records while the rest are merged. */
     static final int MAX_BATCH_RECORDS = 1024;
+    /**
+     * Records a partition hands on in a row before the merge looks at the others again, as long
+     * as none of them is held back by a partition that may still deliver earlier ones. The source
+     * reader switches its per-split state at every change of split, which with partitions of
+     * equal pace was every record; a few records of one domain in a row change nothing the
+     * statistics or the trainer see.
+     */
+    static final int MIN_RUN_RECORDS = 8;
     /** Per-record bytes counted on top of key and value: a ConsumerRecord object, its headers and queue slot. */
     static final int RECORD_OVERHEAD_BYTES = 120;
     private static final int COMMIT_ATTEMPTS = 5;
@@ -199,10 +208,12 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
             }
             heads.poll();
             PartitionQueue next = heads.peek();
+            int run = 0;
             do {
                 out.add(q.splitId, q.poll());
+                run++;
             } while (!q.isEmpty() && out.size() < MAX_BATCH_RECORDS && q.compareHeadTo(boundTime, boundRank) < 0
-                    && (next == null || PartitionQueue.compareHeads(q, next) < 0));
+                    && (next == null || run < MIN_RUN_RECORDS || PartitionQueue.compareHeads(q, next) < 0));
             if (!q.isEmpty()) {
                 heads.add(q);
             } else if (q.finished) {
@@ -475,9 +486,10 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** A batch of merged records: runs of one split each, in the order they are handed on. */
     static final class MergedRecords implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
         private final List<ConsumerRecord<byte[], byte[]>> records;
-        private final List<String> runSplits = new ArrayList<>();
+        /** The split of each run of consecutive records of one split; merged partitions make runs short. */
+        private final List<String> runSplits;
         /** Where each run ends in {@link #records} (exclusive). */
-        private int[] runEnds = new int[16];
+        private int[] runEnds;
         private final Set<String> finished;
         private int run = -1;
         private int position;
@@ -485,6 +497,8 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
         /** @param capacity records it will likely hold */
         MergedRecords(Set<String> finished, int capacity) {
             this.records = new ArrayList<>(capacity);
+            this.runSplits = new ArrayList<>(Math.max(1, capacity));
+            this.runEnds = new int[Math.max(1, capacity)];
             this.finished = new HashSet<>(finished);
         }
 
