@@ -647,6 +647,11 @@ class TrainerTest {
         assertEquals(t.arrivals(), t.state().weightsAt);
     }
 
+    /** A trainer of the experiment's model with importance-corrected sampling and default settings. */
+    private static Trainer correctedTrainer(Experiment ex, LossWeightPolicy loss, SamplingPolicy sampling) {
+        return Trainer.create(new TrainerSettings(ex.modelSpec(), new WeightSettings(loss, sampling, ImportanceMode.CORRECTED)));
+    }
+
     /**
      * A backlog read faster than its summaries come back: every arrival first, then the domains'
      * summaries one by one, the first of which solves FGLS on its own domain alone. The end of
@@ -655,9 +660,7 @@ class TrainerTest {
     @Test
     void finishInputSolvesFglsOnSummariesThatCameAfterTheLastArrival() {
         Experiment ex = Experiment.named("linear-noise", 5);
-        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
-                new WeightSettings(LossWeightPolicy.FGLS, SamplingPolicy.PROPORTIONAL, ImportanceMode.CORRECTED));
-        Trainer t = Trainer.create(s);
+        Trainer t = correctedTrainer(ex, LossWeightPolicy.FGLS, SamplingPolicy.PROPORTIONAL);
         arrivalsThenSummaries(t, ex, 4_000, true);
         t.finishInput();
         double[] lambda = t.lossWeights();
@@ -673,9 +676,7 @@ class TrainerTest {
     @Test
     void finishInputRecomputesErmaWeightsFromArrivalsAfterTheLastSummary() {
         Experiment ex = Experiment.named("linear-noise", 5);
-        TrainerSettings s = new TrainerSettings(ex.modelSpec(),
-                new WeightSettings(LossWeightPolicy.ERMA, SamplingPolicy.VA, ImportanceMode.CORRECTED));
-        Trainer t = Trainer.create(s);
+        Trainer t = correctedTrainer(ex, LossWeightPolicy.ERMA, SamplingPolicy.VA);
         Experiment.Arrivals arrivals = ex.arrivals(ex.groundTruth(1), 1);
         DomainStatistics[] stats = {DomainStatistics.create(5, false, false), DomainStatistics.create(5, false, false)};
         for (int i = 0; i < 6_400; i++) {
