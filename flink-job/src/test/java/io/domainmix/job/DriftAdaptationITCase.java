@@ -34,9 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       of d2's examples after the change (the simulator's claim), and none comes before it;</li>
  *   <li>ERMA's λ₂/λ₁ comes within 20 % of the new oracle's (1/σ₂²)/(1/σ₁²) = 1/20 and stays there
  *       to the end (entering the band before the stream's last quarter, as the simulator's
- *       {@code AdaptationMeasure} defines it), within 6,000 of d2's examples: the simulator's
- *       5,000 plus one statistics interval ({@code --stats-every}, 1,000 of d2's examples), see
- *       below;</li>
+ *       {@code AdaptationMeasure} defines it), within 6,612 of d2's examples: the event's
+ *       5,000, then the 512 new values the restarted loss mean needs, one statistics interval
+ *       ({@code --stats-every}, 1,000 of d2's examples) and one metrics record, see below;</li>
  * </ul>
  * on a bounded replay of the backlog and live (job first, produced at 5,000 examples/s, stopped
  * with a drained savepoint once it has taken every example).
@@ -49,7 +49,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * change (3,403 of its examples on this seed), the job's event came after up to one interval and
  * λ's second reading after up to another: measured λ lags 3,450–5,370 against the simulator's
  * 3,408 on the same data (16 runs, 8 replayed and 8 live), events 3,450–4,353; with the health
- * checks off, 7,976. The event's lag is exact (the event carries d2's arrival count); λ is read
+ * checks off, 7,976. A bound of the claim plus one interval (6,000) was not what this mechanism
+ * guarantees: on the event the loss mean restarts and reads new values alone only after 512 of
+ * them ({@code Trainer.CHANGE_RESTART_WINDOW}), and λ moves at the summary after that. A replay
+ * in a full CI run had its event after 4,710 of d2's examples and λ in the band after 6,324
+ * (event + 512 + one interval + one record); 9 more replays: λ 3,441–5,874. The event's lag is exact (the event carries d2's arrival count); λ is read
  * from the metrics records, one every 100 steps (about 50 of d2's examples), so the λ lag is the
  * first record back inside the band: an upper bound within that grain. The simulator's lags on
  * the same data with the same trainer seed are printed beside the job's.
@@ -67,10 +71,15 @@ class DriftAdaptationITCase {
     static final long CLAIMED_EXAMPLES = 5_000;
     /** The job's {@code --stats-every} (its default): health checks and λ wait for a summary. */
     static final long STATS_EVERY = 1_000;
-    /** The claim plus one statistics interval (see the class comment). */
-    static final long LOSS_WEIGHT_WITHIN = CLAIMED_EXAMPLES + STATS_EVERY;
-    static final double PRODUCED_PER_SECOND = 5_000;
+    /** Values of d2's restarted loss mean before it reads them alone ({@code Trainer.CHANGE_RESTART_WINDOW}). */
+    static final long RESTART_VALUES = 512;
     static final long METRICS_EVERY = 100;
+    /**
+     * The event's claim, the restart's new values, one statistics interval and one metrics record
+     * (every 100 steps, about 50 of d2's examples; counted as 100); see the class comment.
+     */
+    static final long LOSS_WEIGHT_WITHIN = CLAIMED_EXAMPLES + RESTART_VALUES + STATS_EVERY + METRICS_EVERY;
+    static final double PRODUCED_PER_SECOND = 5_000;
     static final String POLICY = "erma+va";
     static final Experiment EXPERIMENT = Experiment.named("drift", Experiment.DEFAULT_DIMENSION);
 
