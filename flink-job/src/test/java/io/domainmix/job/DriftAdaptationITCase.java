@@ -10,6 +10,7 @@ import io.domainmix.core.sim.PolicySpec;
 import io.domainmix.core.sim.SimulationSettings;
 import io.domainmix.core.sim.Simulator;
 import io.domainmix.core.synth.Experiment;
+import io.domainmix.core.train.Trainer;
 import io.domainmix.core.weights.WeightSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,9 +54,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * guarantees: on the event the loss mean restarts and reads new values alone only after 512 of
  * them ({@code Trainer.CHANGE_RESTART_WINDOW}), and λ moves at the summary after that. A replay
  * in a full CI run had its event after 4,710 of d2's examples and λ in the band after 6,324
- * (event + 512 + one interval + one record); 9 more replays: λ 3,441–5,874. The event's lag is exact (the event carries d2's arrival count); λ is read
- * from the metrics records, one every 100 steps (about 50 of d2's examples), so the λ lag is the
- * first record back inside the band: an upper bound within that grain. The simulator's lags on
+ * (event + 512 + one interval + one record); 9 more replays: λ 3,441–5,874.
+ *
+ * <p>The event's lag is exact (the event carries d2's arrival count); λ is read from the metrics
+ * records, one every 100 steps (about 50 of d2's examples), so the λ lag is the first record back
+ * inside the band: an upper bound within that grain. The simulator's lags on
  * the same data with the same trainer seed are printed beside the job's.
  *
  * <p>Seed 5 is the seed on which the λ check needs the restart of d2's loss mean on the loss-up
@@ -71,14 +74,13 @@ class DriftAdaptationITCase {
     static final long CLAIMED_EXAMPLES = 5_000;
     /** The job's {@code --stats-every} (its default): health checks and λ wait for a summary. */
     static final long STATS_EVERY = 1_000;
-    /** Values of d2's restarted loss mean before it reads them alone ({@code Trainer.CHANGE_RESTART_WINDOW}). */
-    static final long RESTART_VALUES = 512;
     static final long METRICS_EVERY = 100;
     /**
-     * The event's claim, the restart's new values, one statistics interval and one metrics record
+     * The event's claim, the new values d2's restarted loss mean needs before it reads them alone,
+     * one statistics interval and one metrics record
      * (every 100 steps, about 50 of d2's examples; counted as 100); see the class comment.
      */
-    static final long LOSS_WEIGHT_WITHIN = CLAIMED_EXAMPLES + RESTART_VALUES + STATS_EVERY + METRICS_EVERY;
+    static final long LOSS_WEIGHT_WITHIN = CLAIMED_EXAMPLES + Trainer.CHANGE_RESTART_WINDOW + STATS_EVERY + METRICS_EVERY;
     static final double PRODUCED_PER_SECOND = 5_000;
     static final String POLICY = "erma+va";
     static final Experiment EXPERIMENT = Experiment.named("drift", Experiment.DEFAULT_DIMENSION);

@@ -630,7 +630,7 @@ public final class Trainer {
      * Gaussian residuals is √(2/512) ≈ 0.06, so the 20 % that λ is judged by is over 3 standard
      * errors (256 left λ outside it on one seed in five of the drift experiment; 2,048 waited longer).
      */
-    static final long CHANGE_RESTART_WINDOW = 512;
+    public static final long CHANGE_RESTART_WINDOW = 512;
 
     /**
      * The health checks of every domain against the weights just computed: O(K), like the

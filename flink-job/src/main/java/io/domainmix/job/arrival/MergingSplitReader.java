@@ -486,7 +486,7 @@ final class MergingSplitReader extends KafkaPartitionSplitReader {
     /** A batch of merged records: runs of one split each, in the order they are handed on. */
     static final class MergedRecords implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
         private final List<ConsumerRecord<byte[], byte[]>> records;
-        /** The split of each run of consecutive records of one split; merged partitions make runs short. */
+        /** The split of each run of consecutive records of one split (at most one run a record). */
         private final List<String> runSplits;
         /** Where each run ends in {@link #records} (exclusive). */
         private int[] runEnds;

@@ -168,19 +168,30 @@ public final class CheckpointSchedule implements AutoCloseable {
         }
         // the statistics last, just before the trigger: a checkpoint Flink itself has just
         // triggered (the final one of a bounded input) holds this one back
-        JsonNode stats = get(checkpoints);
+        JsonNode stats = statistics();
         if (stats == null || !isDue(System.currentTimeMillis(), stats, own, intervalMs, pauseAfterCompletionMs,
                 holdAfterOthersMs)) {
             return;
         }
+        String request = requestCheckpoint();
+        if (request != null) {
+            pendingTrigger = request;
+            lastTriggerMs = now;
+        }
+    }
+
+    /** Asks the job for a checkpoint now ({@code POST /jobs/<id>/checkpoints}): the request's id, or null if refused. */
+    String requestCheckpoint() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(checkpoints)
                         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 == 2) {
-            pendingTrigger = JSON.readTree(r.body()).path("request-id").asText();
-            lastTriggerMs = now;
-        }
+        return r.statusCode() / 100 == 2 ? JSON.readTree(r.body()).path("request-id").asText() : null;
+    }
+
+    /** The job's checkpoint statistics ({@code GET /jobs/<id>/checkpoints}), or null if not answered. */
+    JsonNode statistics() throws Exception {
+        return get(checkpoints);
     }
 
     /** Whether the next checkpoint is due: an interval after the last trigger, {@code pauseMs} after the last completion. */

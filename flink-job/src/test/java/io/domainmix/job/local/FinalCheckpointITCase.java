@@ -1,14 +1,11 @@
 package io.domainmix.job.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * 10 ms in most runs here and lost in some, so the test does not assert it.
  */
 class FinalCheckpointITCase {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECORDS = 40;
     private static final long MS_PER_RECORD = 50;
 
@@ -79,47 +75,35 @@ class FinalCheckpointITCase {
         CheckpointSchedule.handOver(env);
         env.fromSequence(1, RECORDS).map(new Slow()).sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("final checkpoint");
-        String id = job.getJobID().toString();
-        // the first checkpoint's barrier waits behind the slow task's 40 records (2 s)
-        assertTrue(FIRST_RECORD.await(60, TimeUnit.SECONDS), "no record reached the slow task");
-        trigger(id);
-        awaitInProgress(id, 1);
-        trigger(id);
-        // one at a time, the second request would wait in Flink's queue until the first completed
-        JsonNode counts = awaitInProgress(id, 2);
-        assertEquals(2, counts.path("in_progress").asLong(), counts.toString());
-        job.getJobExecutionResult().get();
-        // both complete when the slow task has worked through its records (Flink's own at the end
-        // of the input comes after them, and may or may not reach the source in time)
-        JsonNode done = get("jobs/" + id + "/checkpoints").path("counts");
-        assertTrue(done.path("completed").asLong() >= 2, done.toString());
-    }
-
-    private static void trigger(String jobId) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(restUri().resolve("jobs/" + jobId + "/checkpoints")).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, r.statusCode(), r.body());
+        // the schedule's REST calls, made here by hand: it is never started
+        try (CheckpointSchedule rest = new CheckpointSchedule(restUri(), job.getJobID().toString(), Duration.ofHours(1))) {
+            // the first checkpoint's barrier waits behind the slow task's 40 records (2 s)
+            assertTrue(FIRST_RECORD.await(60, TimeUnit.SECONDS), "no record reached the slow task");
+            assertNotNull(rest.requestCheckpoint(), "first trigger refused");
+            awaitInProgress(rest, 1);
+            assertNotNull(rest.requestCheckpoint(), "second trigger refused");
+            // one at a time, the second request would wait in Flink's queue until the first completed
+            JsonNode counts = awaitInProgress(rest, 2);
+            assertEquals(2, counts.path("in_progress").asLong(), counts.toString());
+            job.getJobExecutionResult().get();
+            // both complete when the slow task has worked through its records (Flink's own at the end
+            // of the input comes after them, and may or may not reach the source in time)
+            JsonNode done = rest.statistics().path("counts");
+            assertTrue(done.path("completed").asLong() >= 2, done.toString());
+        }
     }
 
     /** The checkpoint counts once {@code n} are in progress, or after 1 s. */
-    private static JsonNode awaitInProgress(String jobId, long n) throws Exception {
+    private static JsonNode awaitInProgress(CheckpointSchedule rest, long n) throws Exception {
         JsonNode counts = null;
         for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; Thread.sleep(20)) {
-            counts = get("jobs/" + jobId + "/checkpoints").path("counts");
-            if (counts.path("in_progress").asLong() >= n) {
+            JsonNode stats = rest.statistics();
+            counts = stats == null ? null : stats.path("counts");
+            if (counts != null && counts.path("in_progress").asLong() >= n) {
                 break;
             }
         }
+        assertNotNull(counts, "no checkpoint statistics");
         return counts;
-    }
-
-    private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(restUri().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
     }
 }
